@@ -1,0 +1,23 @@
+{
+    "name": "Integration Core",
+    "summary": "Endpoints, flows, durable message queue and exceptions for plant integrations",
+    "version": "18.0.1.0.0",
+    "category": "Manufacturing/Integration",
+    "author": "Manufacturing Integration contributors",
+    "license": "LGPL-3",
+    "depends": ["base", "mail"],
+    "external_dependencies": {"python": ["requests", "pika", "cryptography"]},
+    "data": [
+        "security/integration_security.xml",
+        "security/ir.model.access.csv",
+        "views/integration_endpoint_views.xml",
+        "views/integration_menus.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "integration_core/static/tests/tours/*.js",
+        ],
+    },
+    "application": True,
+    "installable": True,
+}

@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Set up and run the demo: a database with the whole suite and its demo data, served locally.
+
+Idempotent: the first run installs the suite's Python dependencies when missing, creates the
+database and installs the suite with demo data; later runs reuse the database as it is
+(``--update`` upgrades the suite's addons first). Then Odoo serves on localhost with the
+integration scheduled actions working, until Ctrl+C.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+
+import _suite
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default="manufacturing_integration_demo", help="database name")
+    parser.add_argument("--port", type=int, default=8069, help="HTTP port on 127.0.0.1")
+    parser.add_argument("--update", action="store_true", help="upgrade the suite's addons first")
+    parser.add_argument(
+        "--setup-only", action="store_true", help="prepare the database, do not serve"
+    )
+    return parser.parse_args()
+
+
+def prepare_database(database, update):
+    """Create the demo database with the suite, or reuse the one that exists."""
+    state = (
+        _suite.module_state(database, _suite.UMBRELLA) if _suite.database_exists(database) else None
+    )
+    if state == "installed" and not update:
+        print(f"Reusing database {database} (the suite is installed).", flush=True)
+        return
+    if state == "installed":
+        action, what = ("-u", "Upgrading the suite in")
+    else:
+        action, what = ("-i", "Installing the suite with demo data in")
+    print(f"{what} database {database}...", flush=True)
+    command = _suite.odoo_command(
+        "-d", database, action, _suite.UMBRELLA, "--stop-after-init", "--log-level=warn"
+    )
+    if subprocess.run(command, check=False).returncode:
+        _suite.fail(f"Odoo could not install the suite in {database} (see the log above).", 1)
+
+
+def main():
+    args = parse_args()
+    _suite.require_odoo()
+    _suite.ensure_requirements()
+    _suite.require_postgres()
+    prepare_database(args.db, args.update)
+    if args.setup_only:
+        return
+    print(
+        f"Demo on http://localhost:{args.port}/odoo (login admin, password admin). Ctrl+C stops.",
+        flush=True,
+    )
+    command = _suite.odoo_command(
+        "-d",
+        args.db,
+        f"--db-filter=^{args.db}$",
+        "--http-interface=127.0.0.1",
+        f"--http-port={args.port}",
+        "--max-cron-threads=2",
+    )
+    os.execv(command[0], command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

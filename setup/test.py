@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Run the whole test suite in a fresh database and print ``N passed, N failed``.
+
+Installs every suite addon with ``--test-enable`` (at_install and post_install tests, the
+suite's addons only), keeps the full server log under ``.build/logs/``, echoes warnings, errors
+and test lines, and takes the counts from Odoo's own closing test report. Exits non-zero on any
+failure or error, when no test ran, or when the server could not start.
+"""
+
+import argparse
+import re
+import subprocess
+import sys
+import time
+
+import _suite
+
+REPORT = re.compile(
+    r"(?P<failed>\d+) failed, (?P<errors>\d+) error\(s\) of (?P<total>\d+) tests"
+    r" when loading database"
+)
+SKIPPED = re.compile(r"odoo\.tests\.result: skipped ")
+ECHO = re.compile(
+    r" (WARNING|ERROR|CRITICAL) |: Starting \w+\.test_|Starting post tests|post-tests in"
+    r"|odoo\.tests\.(stats|result)"
+)
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keep", action="store_true", help="keep the test database afterwards")
+    parser.add_argument(
+        "--tags",
+        help="Odoo --test-tags to run instead of the whole suite, e.g. /integration_core",
+    )
+    return parser.parse_args()
+
+
+def run_odoo(database, tags, log_path):
+    """Install the suite with tests in ``database``; return (exit code, report match, skipped)."""
+    command = _suite.odoo_command(
+        "-d",
+        database,
+        "-i",
+        _suite.UMBRELLA,
+        "--without-demo=all",
+        "--test-enable",
+        f"--test-tags={tags}",
+        "--stop-after-init",
+        f"--http-port={_suite.free_port()}",
+        "--http-interface=127.0.0.1",
+        "--max-cron-threads=0",
+        "--log-level=info",
+    )
+    report, skipped = None, 0
+    with open(log_path, "w", encoding="utf-8") as log:
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
+        )
+        for line in process.stdout:
+            log.write(line)
+            if ECHO.search(line) or line.startswith((" ", "Traceback", "AssertionError")):
+                sys.stdout.write(line)
+            report = REPORT.search(line) or report
+            skipped += bool(SKIPPED.search(line))
+        return process.wait(), report, skipped
+
+
+def main():
+    args = parse_args()
+    _suite.require_odoo()
+    _suite.ensure_requirements()
+    _suite.require_postgres()
+    database = f"mi_test_{time.strftime('%Y%m%d_%H%M%S')}"
+    tags = args.tags or ",".join(f"/{name}" for name in (*_suite.SUITE_ADDONS, _suite.UMBRELLA))
+    logs = _suite.BUILD / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    log_path = logs / f"{database}.log"
+    print(f"Testing in a fresh database {database}; full log: {log_path}", flush=True)
+    try:
+        code, report, skipped = run_odoo(database, tags, log_path)
+    finally:
+        if not args.keep:
+            subprocess.run(["dropdb", "--if-exists", database], check=False)
+    if report is None:
+        print(f"Odoo ended (exit {code}) without a test report: see {log_path}")
+        print("0 passed, 1 failed")
+        return 1
+    failed = int(report["failed"]) + int(report["errors"])
+    total = int(report["total"])
+    passed = total - failed - skipped
+    closing = f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else "")
+    print(closing)
+    if total == 0:
+        print("No test ran.", file=sys.stderr)
+        return 1
+    return 1 if failed or code else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
