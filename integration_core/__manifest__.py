@@ -10,7 +10,11 @@
     "data": [
         "security/integration_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_cron.xml",
         "views/integration_endpoint_views.xml",
+        "views/integration_flow_views.xml",
+        "views/integration_message_views.xml",
+        "views/integration_exception_views.xml",
         "views/integration_menus.xml",
     ],
     "assets": {

@@ -1,6 +1,10 @@
 """External system that Odoo exchanges messages with."""
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..lib.errors import PermanentError
+from ..tools import endpoint_transport
 
 
 class IntegrationEndpoint(models.Model):
@@ -25,12 +29,105 @@ class IntegrationEndpoint(models.Model):
         help="Kind of external system; connector addons add their own kinds.",
     )
     company_id = fields.Many2one(
-        "res.company",
-        required=True,
-        default=lambda self: self.env.company,
-        index=True,
+        "res.company", required=True, default=lambda self: self.env.company, index=True
     )
     description = fields.Text()
+    environment = fields.Selection(
+        [("production", "Production"), ("test", "Test"), ("development", "Development")],
+        required=True,
+        default="production",
+        tracking=True,
+        help="Production endpoints are only ever called from the production database: "
+        "a neutralized, duplicated or restored copy refuses to send to them.",
+    )
+    # Outbound transport
+    transport = fields.Selection(
+        [
+            ("none", "None (inbound only)"),
+            ("http", "HTTP"),
+            ("amqp", "AMQP (RabbitMQ)"),
+            ("file", "File drop folder"),
+        ],
+        required=True,
+        default="none",
+        tracking=True,
+    )
+    url = fields.Char(
+        string="URL",
+        tracking=True,
+        help="HTTP: base URL (https://mes.plant2.example/api). AMQP: amqp://host:5672/vhost.",
+    )
+    verify_tls = fields.Boolean(string="Verify TLS certificates", default=True, tracking=True)
+    connect_timeout = fields.Float(default=5.0, help="Seconds to wait for a connection.")
+    read_timeout = fields.Float(default=30.0, help="Seconds to wait for an answer.")
+    auth_type = fields.Selection(
+        [
+            ("none", "None"),
+            ("basic", "Basic (user and password)"),
+            ("bearer", "Bearer token"),
+            ("api_key", "API key header"),
+            ("hmac", "HMAC-signed body"),
+            ("oauth2", "OAuth2 client credentials"),
+        ],
+        default="none",
+        required=True,
+        tracking=True,
+    )
+    username = fields.Char(help="Basic or AMQP user, or OAuth2 client id.", tracking=True)
+    auth_header = fields.Char(
+        default="X-API-Key", help="Header carrying the API key or the HMAC signature."
+    )
+    oauth_token_url = fields.Char(string="OAuth2 token URL", tracking=True)
+    oauth_scope = fields.Char(string="OAuth2 scope")
+    secret_ciphertext = fields.Char(groups="base.group_system", copy=False)
+    secret = fields.Char(
+        compute="_compute_secret",
+        inverse="_inverse_secret",
+        help="Password, token, API key, HMAC secret or client secret. Write-only: it is "
+        "stored encrypted and never shown again.",
+    )
+    secret_is_set = fields.Boolean(compute="_compute_secret")
+    amqp_exchange = fields.Char(string="AMQP exchange")
+    amqp_queue = fields.Char(string="AMQP inbound queue", help="Queue the consumer reads.")
+    file_root = fields.Char(
+        string="Drop folder", help="Folder holding in/, out/, done/ and error/ subfolders."
+    )
+    # Inbound API
+    rate_limit_per_minute = fields.Integer(
+        default=600, help="Inbound HTTP requests accepted per minute; 0 means no limit."
+    )
+    inbound_hmac_ciphertext = fields.Char(groups="base.group_system", copy=False)
+    inbound_hmac_secret = fields.Char(
+        compute="_compute_secret",
+        inverse="_inverse_inbound_hmac_secret",
+        string="Inbound HMAC secret",
+        help="Shared secret with which the external system signs its requests (write-only).",
+    )
+    inbound_user_id = fields.Many2one(
+        "res.users",
+        string="Service account for signed requests",
+        help="Requests authenticated by HMAC signature are enqueued as this user.",
+    )
+    api_key_ids = fields.One2many("integration.api.key", "endpoint_id", string="API keys")
+    flow_ids = fields.One2many("integration.flow", "endpoint_id", string="Flows")
+    # Circuit breaker and health
+    circuit_state = fields.Selection(
+        [("closed", "Closed"), ("open", "Open"), ("half_open", "Probing")],
+        default="closed",
+        required=True,
+        readonly=True,
+        copy=False,
+    )
+    circuit_failures = fields.Integer(readonly=True, copy=False)
+    circuit_opened_at = fields.Datetime(readonly=True, copy=False)
+    circuit_threshold = fields.Integer(
+        default=5, help="Consecutive transient failures that open the circuit."
+    )
+    circuit_cooldown = fields.Integer(
+        default=60, help="Seconds the circuit stays open before one probe is let through."
+    )
+    last_success_at = fields.Datetime(readonly=True, copy=False)
+    last_failure_at = fields.Datetime(readonly=True, copy=False)
 
     _sql_constraints = [
         (
@@ -38,9 +135,126 @@ class IntegrationEndpoint(models.Model):
             "unique(code)",
             "An endpoint code must be unique: external systems address it in URLs.",
         ),
+        ("threshold_positive", "check(circuit_threshold > 0)", "The threshold must be positive."),
     ]
 
     @api.onchange("name")
     def _onchange_name_code(self):
         if self.name and not self.code:
             self.code = "".join(c if c.isalnum() else "_" for c in self.name.upper())
+
+    @api.depends_context("uid")
+    def _compute_secret(self):
+        stored = {rec.id: rec for rec in self.sudo()}
+        for endpoint in self:
+            endpoint.secret = False
+            endpoint.inbound_hmac_secret = False
+            endpoint.secret_is_set = bool(stored[endpoint.id].secret_ciphertext)
+
+    def _inverse_secret(self):
+        for endpoint in self.filtered("secret"):
+            endpoint.sudo().secret_ciphertext = endpoint_transport.secret_box(self.env).encrypt(
+                endpoint.secret
+            )
+            endpoint.message_post(body=_("Credential changed."))
+
+    def _inverse_inbound_hmac_secret(self):
+        for endpoint in self.filtered("inbound_hmac_secret"):
+            box = endpoint_transport.secret_box(self.env)
+            endpoint.sudo().inbound_hmac_ciphertext = box.encrypt(endpoint.inbound_hmac_secret)
+            endpoint.message_post(body=_("Inbound HMAC secret changed."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        endpoints = super().create(vals_list)
+        endpoints._bind_production_database()
+        return endpoints
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("environment") == "production":
+            self._bind_production_database()
+        return result
+
+    # ------------------------------------------------------------------ secrets
+    def _get_secret(self):
+        """The decrypted outbound credential, or None."""
+        self.ensure_one()
+        token = self.sudo().secret_ciphertext
+        return endpoint_transport.secret_box(self.env).decrypt(token) if token else None
+
+    def _get_inbound_hmac_secret(self):
+        self.ensure_one()
+        token = self.sudo().inbound_hmac_ciphertext
+        return endpoint_transport.secret_box(self.env).decrypt(token) if token else None
+
+    # ------------------------------------------------------------------ environment guard
+    def _bind_production_database(self):
+        """The first database that declares a production endpoint is the production one."""
+        if not self.filtered(lambda e: e.environment == "production"):
+            return
+        params = self.env["ir.config_parameter"].sudo()
+        if not params.get_param(endpoint_transport.PRODUCTION_UUID_PARAM):
+            params.set_param(
+                endpoint_transport.PRODUCTION_UUID_PARAM, params.get_param("database.uuid")
+            )
+
+    def _check_may_send(self):
+        """Refuse to call a production endpoint from any database but production."""
+        self.ensure_one()
+        reason = (
+            endpoint_transport.copy_refusal(self.env) if self.environment == "production" else None
+        )
+        if reason:
+            error = PermanentError(
+                _(
+                    "Not sent: %(endpoint)s is a production endpoint and %(reason)s",
+                    endpoint=self.code,
+                    reason=reason,
+                )
+            )
+            error.category = "environment"
+            raise error
+
+    def action_declare_production_database(self):
+        """Managers: this database is (now) production; production endpoints may be called."""
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param(
+            endpoint_transport.PRODUCTION_UUID_PARAM, params.get_param("database.uuid")
+        )
+        params.set_param("database.is_neutralized", False)
+        for endpoint in self:
+            endpoint.message_post(body=_("This database was declared the production database."))
+
+    # ------------------------------------------------------------------ transport
+    def _send(self, flow, message, request):
+        """Send one outbound request through this endpoint's transport."""
+        self.ensure_one()
+        return endpoint_transport.send(self, flow, message, request)
+
+    def action_test_connection(self):
+        self.ensure_one()
+        if self.transport == "none":
+            raise UserError(_("This endpoint has no outbound transport to test."))
+        ok, detail = endpoint_transport.test_connection(self)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Connection works") if ok else _("Connection failed"),
+                "message": detail,
+                "type": "success" if ok else "danger",
+                "sticky": not ok,
+            },
+        }
+
+    # ------------------------------------------------------------------ circuit breaker
+    def _circuit_allows(self):
+        """(allowed, reopen_at): whether a request may go out now."""
+        self.ensure_one()
+        return endpoint_transport.circuit_allows(self)
+
+    def _circuit_record(self, success):
+        """Count a success or a transient failure, in its own transaction."""
+        self.ensure_one()
+        endpoint_transport.circuit_record(self, success)

@@ -1,2 +1,5 @@
 from . import test_install
 from . import test_ui
+from . import test_queue
+from . import test_outbound
+from . import test_concurrency

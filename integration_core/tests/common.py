@@ -1,6 +1,20 @@
-"""Shared fixtures for the suite's tests: users of each integration group."""
+"""Shared fixtures for the suite's tests: users per integration group, endpoints and flows.
 
-from odoo.tests import new_test_user
+Connector addons use ``IntegrationCase`` to get an endpoint, a flow and ``run_queue()`` that works
+the queue the way the scheduled action does (claim, commit, process, commit) inside the test's
+transaction.
+"""
+
+from unittest.mock import patch
+
+import requests
+from cryptography.fernet import Fernet
+
+from odoo.tests import TransactionCase, new_test_user
+from odoo.tests.common import _super_send
+from odoo.tools import config
+
+TEST_ENCRYPTION_KEY = Fernet.generate_key().decode()
 
 
 def make_integration_users(env):
@@ -16,3 +30,72 @@ def make_integration_users(env):
             env, login="int_api", groups="base.group_user,integration_core.group_integration_api"
         ),
     }
+
+
+def with_encryption_key(case_class):
+    """Configure an encryption key for the test class, as the server config would."""
+    patcher = patch.dict(config.options, {"integration_encryption_keys": TEST_ENCRYPTION_KEY})
+    case_class.startClassPatcher(patcher)
+
+
+def with_real_http_timeouts(case_class):
+    """Send requests as production does, for test classes that only talk to loopback servers.
+
+    Odoo's test harness wraps ``requests`` to block external hosts, raising every timeout below
+    10 s to 10 s and failing on (connect, read) timeout tuples; timeouts are part of what the
+    transports are tested for, and these tests never leave 127.0.0.1.
+    """
+    case_class.startClassPatcher(patch.object(requests.sessions.Session, "send", _super_send))
+
+
+class IntegrationCase(TransactionCase):
+    """An endpoint with an active inbound flow handled by the contact upsert handler."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with_encryption_key(cls)
+        with_real_http_timeouts(cls)
+        # One connection serves every cursor, so the worker's commits stay inside the test.
+        cls.registry.enter_test_mode(cls.cr)
+        cls.addClassCleanup(cls.registry.leave_test_mode)
+        cls.endpoint = cls.env["integration.endpoint"].create(
+            {"name": "Test system", "code": "TEST_SYS", "environment": "test"}
+        )
+        cls.flow = cls.make_flow("partner.upsert", "integration.handler.partner")
+
+    @classmethod
+    def make_flow(cls, code, handler, direction="inbound", endpoint=None, **values):
+        return cls.env["integration.flow"].create(
+            dict(
+                {
+                    "name": code,
+                    "code": code,
+                    "endpoint_id": (endpoint or cls.endpoint).id,
+                    "direction": direction,
+                    "handler": handler,
+                    "state": "active",
+                    "retry_base_seconds": 10,
+                },
+                **values,
+            )
+        )
+
+    def run_queue(self, max_batches=None, batch_size=None):
+        """Work the queue as the scheduled action does, committing to a test cursor."""
+        self.env.flush_all()
+        with self.registry.cursor() as cr:
+            worker = self.env(cr=cr)["integration.queue.worker"]
+            processed = worker._work_queue(max_batches=max_batches, batch_size=batch_size)
+        self.env.invalidate_all()
+        return processed
+
+    def make_due(self, messages):
+        """Pretend the retry delay of ``messages`` has passed."""
+        messages.flush_recordset()
+        self.env.cr.execute(
+            "UPDATE integration_message SET next_attempt_at = now() AT TIME ZONE 'UTC'"
+            " - interval '1 second' WHERE id = ANY(%s)",
+            [messages.ids],
+        )
+        messages.invalidate_recordset()

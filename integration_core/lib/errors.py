@@ -1,0 +1,29 @@
+"""The two kinds of failure every transport and handler raises, and what the queue does with them.
+
+- ``TransientError``: the other side may accept the same message later (timeouts, 5xx, 429,
+  broker down). The queue retries with backoff; ``retry_after`` (seconds) overrides the backoff
+  when the other side said when to come back.
+- ``PermanentError``: retrying the same message cannot succeed (4xx, schema or business rule
+  violation). The queue stops trying and opens an exception for a person.
+"""
+
+
+class IntegrationError(Exception):
+    """Base of the errors the integration raises on purpose."""
+
+    def __init__(self, message, *, status_code=None, detail=None):
+        super().__init__(message)
+        self.status_code = status_code
+        self.detail = detail
+
+
+class TransientError(IntegrationError):
+    """Retry later: the same message may succeed on another attempt."""
+
+    def __init__(self, message, *, retry_after=None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class PermanentError(IntegrationError):
+    """Do not retry: a person must act (fix data, edit the payload, or ignore)."""

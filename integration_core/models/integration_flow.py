@@ -1,0 +1,141 @@
+"""One message type exchanged with one endpoint, in one direction."""
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class IntegrationFlow(models.Model):
+    _name = "integration.flow"
+    _description = "Integration Flow"
+    _inherit = ["mail.thread"]
+    _order = "endpoint_id, sequence, code"
+
+    name = fields.Char(required=True, tracking=True)
+    code = fields.Char(
+        required=True,
+        tracking=True,
+        help="Message type as external systems name it in URLs, e.g. production.performance.",
+    )
+    sequence = fields.Integer(default=10)
+    endpoint_id = fields.Many2one(
+        "integration.endpoint", required=True, ondelete="restrict", index=True, tracking=True
+    )
+    company_id = fields.Many2one(related="endpoint_id.company_id", store=True, index=True)
+    direction = fields.Selection(
+        [("inbound", "Inbound (into Odoo)"), ("outbound", "Outbound (from Odoo)")],
+        required=True,
+        tracking=True,
+    )
+    trigger = fields.Selection(
+        [
+            ("push", "Pushed by the external system"),
+            ("poll", "Polled from the external system"),
+            ("event", "Odoo event"),
+            ("schedule", "Schedule"),
+        ],
+        required=True,
+        default="push",
+        tracking=True,
+    )
+    handler = fields.Selection(
+        selection="_selection_handler",
+        required=True,
+        tracking=True,
+        help="What turns a message into Odoo records (inbound) or into a request (outbound).",
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("active", "Active"), ("retired", "Retired")],
+        default="draft",
+        required=True,
+        tracking=True,
+        help="Only active flows accept and process messages.",
+    )
+    paused = fields.Boolean(
+        tracking=True,
+        help="Messages are still accepted but wait until the flow is resumed.",
+    )
+    ordering_key_path = fields.Char(
+        help="Dotted path in the payload whose value orders messages, e.g. work_order. "
+        "A message waits while an earlier one with the same value is unfinished.",
+    )
+    batch_size = fields.Integer(default=100, help="Messages claimed per batch by a worker.")
+    max_attempts = fields.Integer(default=8, help="Tries before a message is dead.")
+    retry_base_seconds = fields.Integer(default=10, help="Delay before the first retry.")
+    retry_cap_seconds = fields.Integer(default=3600, help="Longest delay between two tries.")
+    lease_seconds = fields.Integer(
+        default=300, help="A message processing longer than this is presumed crashed and retried."
+    )
+    sla_minutes = fields.Integer(help="A message should be done within this many minutes.")
+    lifecycle = fields.Selection(
+        [("strategic", "Strategic"), ("temporary", "Temporary coexistence")],
+        default="strategic",
+        required=True,
+    )
+    sunset_date = fields.Date(help="When a temporary coexistence flow is planned to end.")
+    request_method = fields.Selection(
+        [("POST", "POST"), ("PUT", "PUT"), ("PATCH", "PATCH")], default="POST"
+    )
+    request_path = fields.Char(
+        help="Outbound HTTP: path appended to the endpoint URL. AMQP: routing key. "
+        "File drop: file name prefix."
+    )
+    message_count = fields.Integer(compute="_compute_message_count")
+    description = fields.Text()
+
+    _sql_constraints = [
+        (
+            "code_endpoint_unique",
+            "unique(endpoint_id, code)",
+            "A flow code is unique per endpoint.",
+        ),
+        ("batch_size_positive", "check(batch_size > 0)", "The batch size must be positive."),
+        ("max_attempts_positive", "check(max_attempts > 0)", "Max attempts must be positive."),
+        ("lease_positive", "check(lease_seconds > 0)", "The lease must be positive."),
+    ]
+
+    @api.model
+    def _selection_handler(self):
+        """Every model that inherits integration.handler, except the abstract base."""
+        children = self.env.registry["integration.handler"]._inherit_children
+        return sorted((name, self.env[name]._description) for name in children)
+
+    @api.constrains("handler")
+    def _check_handler(self):
+        for flow in self:
+            if flow.handler not in self.env:
+                raise ValidationError(_("Handler %s is not installed.", flow.handler))
+
+    def _compute_message_count(self):
+        counts = dict(
+            self.env["integration.message"]._read_group(
+                [("flow_id", "in", self.ids)], ["flow_id"], ["__count"]
+            )
+        )
+        for flow in self:
+            flow.message_count = counts.get(flow, 0)
+
+    def action_activate(self):
+        self.write({"state": "active"})
+
+    def action_retire(self):
+        self.write({"state": "retired"})
+
+    def action_pause(self):
+        self.write({"paused": True})
+
+    def action_resume(self):
+        self.write({"paused": False})
+        self.env["integration.message"]._trigger_processing()
+
+    def action_view_messages(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "integration_core.integration_message_action"
+        )
+        action["domain"] = [("flow_id", "=", self.id)]
+        action["context"] = {"search_default_flow_id": self.id}
+        return action
+
+    def _handler(self):
+        self.ensure_one()
+        return self.env[self.handler]

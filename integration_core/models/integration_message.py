@@ -1,0 +1,374 @@
+"""The durable queue: one row per message received (inbox) or to send (outbox)."""
+
+import hashlib
+import json
+import uuid
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+from odoo.tools.sql import create_index
+
+# Payloads larger than this live in an attachment, with their checksum on the message.
+PAYLOAD_INLINE_LIMIT = 256 * 1024
+# States in which a message still blocks later messages of its ordering key.
+BLOCKING_STATES = ("pending", "processing", "waiting", "dead")
+STATES = [
+    ("pending", "Pending"),
+    ("processing", "Processing"),
+    ("waiting", "Waiting"),
+    ("done", "Done"),
+    ("dead", "Failed"),
+    ("cancelled", "Cancelled"),
+]
+
+
+class IntegrationMessage(models.Model):
+    _name = "integration.message"
+    _description = "Integration Message"
+    _order = "id desc"
+    _rec_name = "display_name"
+
+    flow_id = fields.Many2one("integration.flow", required=True, readonly=True, index=True)
+    endpoint_id = fields.Many2one("integration.endpoint", required=True, readonly=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    direction = fields.Selection(
+        [("inbound", "Inbound"), ("outbound", "Outbound")], required=True, readonly=True
+    )
+    state = fields.Selection(STATES, default="pending", required=True, readonly=True)
+    payload = fields.Text(readonly=True, help="The message body, usually JSON.")
+    payload_attachment_id = fields.Many2one("ir.attachment", readonly=True)
+    payload_checksum = fields.Char(readonly=True, help="SHA-256 of the payload.")
+    payload_size = fields.Integer(readonly=True)
+    headers = fields.Text(readonly=True, help="Transport headers kept with the message (JSON).")
+    idempotency_key = fields.Char(required=True, readonly=True)
+    ordering_key = fields.Char(readonly=True)
+    sequence = fields.Integer(readonly=True, help="Order among messages of one ordering key.")
+    correlation_id = fields.Char(readonly=True, index="btree_not_null")
+    attempts = fields.Integer(readonly=True)
+    next_attempt_at = fields.Datetime(readonly=True)
+    lease_until = fields.Datetime(readonly=True)
+    leased_by = fields.Char(readonly=True)
+    error = fields.Text(readonly=True)
+    error_kind = fields.Selection(
+        [("transient", "Transient"), ("permanent", "Permanent")], readonly=True
+    )
+    done_at = fields.Datetime(readonly=True)
+    result_model = fields.Char(readonly=True)
+    result_ids = fields.Char(readonly=True, help="Ids of the records the message produced.")
+    exception_id = fields.Many2one("integration.exception", readonly=True, index="btree_not_null")
+    attempt_ids = fields.One2many("integration.message.attempt", "message_id", readonly=True)
+
+    _sql_constraints = [
+        (
+            "idempotency_unique",
+            "unique(endpoint_id, direction, idempotency_key)",
+            "A message with this idempotency key already exists for this endpoint and direction.",
+        ),
+    ]
+
+    def init(self):
+        # Claiming and lease recovery only look at unfinished rows: partial indexes keep their
+        # cost independent of how many done messages the table holds.
+        table = self._table
+        create_index(
+            self.env.cr,
+            "integration_message_claim_idx",
+            table,
+            ["next_attempt_at", "id"],
+            where="state = 'pending'",
+        )
+        create_index(
+            self.env.cr,
+            "integration_message_lease_idx",
+            table,
+            ["lease_until"],
+            where="state = 'processing'",
+        )
+        create_index(
+            self.env.cr,
+            "integration_message_ordering_idx",
+            table,
+            ["endpoint_id", "direction", "ordering_key", "sequence", "id"],
+            where="ordering_key IS NOT NULL AND state IN %s" % (BLOCKING_STATES,),
+        )
+        create_index(
+            self.env.cr,
+            "integration_message_waiting_idx",
+            table,
+            ["flow_id"],
+            where="state = 'waiting'",
+        )
+
+    @api.depends("flow_id", "idempotency_key")
+    def _compute_display_name(self):
+        for message in self:
+            message.display_name = f"{message.flow_id.code or ''} #{message.id or ''}"
+
+    # ------------------------------------------------------------------ enqueue
+    @api.model
+    def enqueue(self, flow, payload, **options):
+        """Queue one message for ``flow``; return it (the existing one for a duplicate key)."""
+        return self.enqueue_batch(flow, [dict(options, payload=payload)])[0][0]
+
+    @api.model
+    def enqueue_batch(self, flow, items):
+        """Queue many messages for ``flow`` in one statement.
+
+        ``items`` are dicts with ``payload`` and optionally ``idempotency_key``,
+        ``ordering_key``, ``sequence``, ``correlation_id`` and ``headers``. The idempotency key
+        defaults to the payload's ``message_id``, then to a random one. Returns a list of
+        ``(message, created)`` in the order of ``items``: a duplicate key gives the existing
+        message and ``created=False``, never a second message.
+        """
+        flow.ensure_one()
+        self.check_access("create")
+        if not items:
+            return []
+        rows = [self._prepare_row(flow, item) for item in items]
+        keys = [row["idempotency_key"] for row in rows]
+        unique_rows = list({row["idempotency_key"]: row for row in reversed(rows)}.values())
+        inserted = self._insert_rows(flow, unique_rows)
+        by_key = dict(inserted)
+        if len(inserted) < len(unique_rows):
+            by_key.update(self._existing_by_key(flow, [k for k in keys if k not in inserted]))
+        missing = [key for key in keys if key not in by_key]
+        if missing:
+            # A concurrent transaction holds these keys but has not committed them yet.
+            raise UserError(_("Concurrent enqueue of the same messages; retry the request."))
+        large = [
+            row
+            for row in unique_rows
+            if "_large_payload" in row and row["idempotency_key"] in inserted
+        ]
+        if large:
+            self._store_large_payloads(large, by_key)
+        if inserted:
+            self._trigger_processing()
+        results, reported = [], set()
+        for key in keys:
+            results.append((self.browse(by_key[key]), key in inserted and key not in reported))
+            reported.add(key)
+        return results
+
+    def _prepare_row(self, flow, item):
+        payload = item.get("payload")
+        text = payload if isinstance(payload, str) else json.dumps(payload, separators=(",", ":"))
+        key = item.get("idempotency_key") or (
+            isinstance(payload, dict) and payload.get("message_id") or None
+        )
+        ordering_key = item.get("ordering_key")
+        if ordering_key is None and flow.ordering_key_path and isinstance(payload, dict):
+            ordering_key = _dig(payload, flow.ordering_key_path)
+        encoded = text.encode()
+        row = {
+            "idempotency_key": str(key) if key else uuid.uuid4().hex,
+            "payload": text,
+            "payload_checksum": hashlib.sha256(encoded).hexdigest(),
+            "payload_size": len(encoded),
+            "ordering_key": str(ordering_key) if ordering_key not in (None, "") else None,
+            "sequence": int(item.get("sequence") or 0),
+            "correlation_id": item.get("correlation_id"),
+            "headers": json.dumps(item["headers"]) if item.get("headers") else None,
+        }
+        if len(encoded) > PAYLOAD_INLINE_LIMIT:
+            row["_large_payload"] = encoded
+            row["payload"] = None
+        return row
+
+    def _insert_rows(self, flow, rows):
+        """INSERT ... ON CONFLICT DO NOTHING in one statement; return {key: id} of new rows."""
+        now = fields.Datetime.now()
+        columns = (
+            "idempotency_key",
+            "payload",
+            "payload_checksum",
+            "payload_size",
+            "headers",
+            "ordering_key",
+            "sequence",
+            "correlation_id",
+        )
+        arrays = [[row[column] for row in rows] for column in columns]
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO integration_message (
+                    flow_id, endpoint_id, company_id, direction, state, attempts,
+                    next_attempt_at, create_uid, create_date, write_uid, write_date,
+                    idempotency_key, payload, payload_checksum, payload_size, headers,
+                    ordering_key, sequence, correlation_id)
+                SELECT %s, %s, %s, %s, 'pending', 0, %s, %s, %s, %s, %s, t.*
+                  FROM unnest(%s::varchar[], %s::text[], %s::varchar[], %s::int[], %s::text[],
+                              %s::varchar[], %s::int[], %s::varchar[]) AS t
+                    ON CONFLICT (endpoint_id, direction, idempotency_key) DO NOTHING
+                RETURNING idempotency_key, id
+                """,
+                flow.id,
+                flow.endpoint_id.id,
+                flow.company_id.id,
+                flow.direction,
+                now,
+                self.env.uid,
+                now,
+                self.env.uid,
+                now,
+                *arrays,
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _existing_by_key(self, flow, keys):
+        self.env.cr.execute(
+            SQL(
+                "SELECT idempotency_key, id FROM integration_message"
+                " WHERE endpoint_id = %s AND direction = %s AND idempotency_key = ANY(%s)",
+                flow.endpoint_id.id,
+                flow.direction,
+                list(set(keys)),
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _store_large_payloads(self, rows, by_key):
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": f"payload-{by_key[row['idempotency_key']]}.json",
+                        "raw": row["_large_payload"],
+                        "res_model": self._name,
+                        "res_id": by_key[row["idempotency_key"]],
+                        "mimetype": "application/json",
+                    }
+                    for row in rows
+                ]
+            )
+        )
+        for row, attachment in zip(rows, attachments, strict=True):
+            self.browse(by_key[row["idempotency_key"]]).sudo().write(
+                {"payload_attachment_id": attachment.id}
+            )
+
+    @api.model
+    def _trigger_processing(self, at=None):
+        cron = self.env.ref("integration_core.ir_cron_process_queue", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger(at)
+
+    # ------------------------------------------------------------------ reading
+    def get_payload(self):
+        """The payload text, wherever it is stored."""
+        self.ensure_one()
+        if self.payload_attachment_id:
+            return self.payload_attachment_id.sudo().raw.decode()
+        return self.payload or ""
+
+    def get_payload_json(self):
+        """The payload decoded from JSON."""
+        return json.loads(self.get_payload() or "null")
+
+    def get_headers(self):
+        self.ensure_one()
+        return json.loads(self.headers) if self.headers else {}
+
+    def _result_records(self):
+        self.ensure_one()
+        if not (self.result_model and self.result_ids):
+            return None
+        return self.env[self.result_model].browse(int(i) for i in self.result_ids.split(","))
+
+    # ------------------------------------------------------------------ external API
+    @api.model
+    def enqueue_external(self, endpoint_code, flow_code, payloads, idempotency_key=None):
+        """RPC entry point for external systems: queue one payload (a dict) or a list of them.
+
+        Returns one dict per payload: ``id``, ``idempotency_key``, ``state`` and ``duplicate``.
+        """
+        flow = self._resolve_inbound_flow(endpoint_code, flow_code)
+        if isinstance(payloads, dict):
+            payloads = [payloads]
+        if not isinstance(payloads, list) or not all(isinstance(p, dict) for p in payloads):
+            raise UserError(_("Payloads must be a JSON object or a list of JSON objects."))
+        if idempotency_key and len(payloads) != 1:
+            raise UserError(_("An explicit idempotency key applies to a single payload."))
+        items = [{"payload": p, "idempotency_key": idempotency_key} for p in payloads]
+        results = self.enqueue_batch(flow, items)
+        return [
+            {
+                "id": message.id,
+                "idempotency_key": message.idempotency_key,
+                "state": message.state,
+                "duplicate": not created,
+            }
+            for message, created in results
+        ]
+
+    @api.model
+    def _resolve_inbound_flow(self, endpoint_code, flow_code):
+        """The active inbound flow named by the caller, or a clear error."""
+        user = self.env.user
+        if not (
+            user.has_group("integration_core.group_integration_api")
+            or user.has_group("integration_core.group_integration_manager")
+        ):
+            raise AccessError(_("Only integration service accounts may enqueue messages."))
+        endpoint = self.env["integration.endpoint"].search([("code", "=", endpoint_code)], limit=1)
+        flow = endpoint and self.env["integration.flow"].search(
+            [("endpoint_id", "=", endpoint.id), ("code", "=", flow_code)], limit=1
+        )
+        if not flow:
+            raise UserError(_("Unknown endpoint or flow: %s/%s", endpoint_code, flow_code))
+        if flow.direction != "inbound":
+            raise UserError(_("Flow %s/%s is not inbound.", endpoint_code, flow_code))
+        if flow.state != "active":
+            raise UserError(_("Flow %s/%s is not active.", endpoint_code, flow_code))
+        return flow
+
+    @api.model
+    def get_status(self, ids):
+        """RPC: the state of the given messages the caller may read."""
+        messages = self.browse(ids).exists()
+        messages.check_access("read")
+        return [
+            {
+                "id": message.id,
+                "state": message.state,
+                "attempts": message.attempts,
+                "idempotency_key": message.idempotency_key,
+                "error": message.error or False,
+                "done_at": fields.Datetime.to_string(message.done_at) if message.done_at else False,
+            }
+            for message in messages
+        ]
+
+    # ------------------------------------------------------------------ actions
+    def action_retry(self):
+        """Send dead, waiting or pending messages back to the queue now."""
+        retriable = self.filtered(lambda m: m.state in ("dead", "waiting", "pending"))
+        if not retriable:
+            raise UserError(_("Only failed, waiting or pending messages can be retried."))
+        retriable.sudo().write(
+            {"state": "pending", "next_attempt_at": fields.Datetime.now(), "error_kind": False}
+        )
+        self._trigger_processing()
+
+    def action_cancel(self):
+        """Give up on unfinished messages: they will not be processed and stop blocking."""
+        cancellable = self.filtered(lambda m: m.state in ("pending", "waiting", "dead"))
+        if not cancellable:
+            raise UserError(_("Only pending, waiting or failed messages can be cancelled."))
+        cancellable.sudo().write({"state": "cancelled", "lease_until": False})
+        cancellable.exception_id._refresh_from_messages()
+
+
+def _dig(payload, path):
+    """Value at a dotted ``path`` of a decoded JSON payload, or None."""
+    value = payload
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value

@@ -1,0 +1,437 @@
+"""The queue worker: claims messages, runs their handlers, records what happened.
+
+Operations manual:
+
+- Scheduled action "Integration: process the queue" runs ``_cron_process_queue``; enqueueing
+  triggers it, so work starts within about a second. Any number of cron workers on any number
+  of servers may run it: claims use ``FOR UPDATE SKIP LOCKED`` and leases.
+- A claimed message is ``processing`` with a lease. The claim is committed first; the handler
+  effects and the outcome of the whole batch are committed together afterwards, each message
+  in its own savepoint. A crash before that commit leaves the message ``processing``; when its
+  lease expires ``_recover_expired_leases`` makes it pending again, and since its effects were
+  never committed it is applied exactly once.
+- While a message is unfinished (pending, processing, waiting or failed), later messages with the
+  same ordering key wait; other keys go on.
+"""
+
+import logging
+import os
+import socket
+import threading
+import time
+from datetime import timedelta
+
+import psycopg2
+from psycopg2 import errorcodes
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from ..lib import backoff
+from ..lib.errors import PermanentError, TransientError
+
+_logger = logging.getLogger(__name__)
+
+RETRIABLE_PGCODES = {
+    errorcodes.SERIALIZATION_FAILURE,
+    errorcodes.DEADLOCK_DETECTED,
+    errorcodes.LOCK_NOT_AVAILABLE,
+}
+DEFAULT_BATCH = 100
+
+
+class Deferred(Exception):
+    """The endpoint's circuit is open: put the message back without counting a try."""
+
+    def __init__(self, until):
+        super().__init__(until)
+        self.until = until
+
+
+class IntegrationQueueWorker(models.AbstractModel):
+    _name = "integration.queue.worker"
+    _description = "Integration Queue Worker"
+
+    # ------------------------------------------------------------------ scheduled actions
+    @api.model
+    def _cron_process_queue(self, time_budget=50.0):
+        """Work the queue for about ``time_budget`` seconds, then report progress and yield."""
+        processed = self._work_queue(time_budget=time_budget)
+        remaining = self._count_ready()
+        self.env["ir.cron"]._notify_progress(done=processed, remaining=remaining)
+
+    @api.model
+    def _work_queue(self, time_budget=50.0, max_batches=None, batch_size=None):
+        """Claim and process batches until the queue is empty or the budget is spent.
+
+        Commits after every claim and every batch. Returns the number of messages processed.
+        """
+        worker = _worker_id()
+        batch_size = batch_size or self._batch_size()
+        deadline = time.monotonic() + time_budget
+        self._recover_expired_leases()
+        self.env.cr.commit()
+        processed = batches = 0
+        while time.monotonic() < deadline and (max_batches is None or batches < max_batches):
+            ids = self._claim_batch(batch_size, worker)
+            self.env.cr.commit()
+            if not ids:
+                break
+            self._process_claimed(ids, worker)
+            self.env.cr.commit()
+            processed += len(ids)
+            batches += 1
+        return processed
+
+    @api.model
+    def _batch_size(self):
+        param = self.env["ir.config_parameter"].sudo().get_param("integration.claim_batch_size")
+        return int(param or DEFAULT_BATCH)
+
+    @api.model
+    def _count_ready(self):
+        self.env.cr.execute(
+            "SELECT count(*) FROM integration_message"
+            " WHERE state = 'pending' AND next_attempt_at <= (now() AT TIME ZONE 'UTC')"
+        )
+        return self.env.cr.fetchone()[0]
+
+    # ------------------------------------------------------------------ claim and leases
+    @api.model
+    def _claim_batch(self, limit, worker):
+        """Lease up to ``limit`` ready messages to ``worker``; return their ids.
+
+        Call at the start of a transaction and commit right after: on a serialization
+        conflict with another claimer the transaction is rolled back and the claim retried.
+        """
+        for _try in range(5):
+            try:
+                # Contention with another claimer is expected: no error log for it.
+                self.env.cr.execute(self._claim_query(limit, worker), log_exceptions=False)
+                return [row[0] for row in self.env.cr.fetchall()]
+            except psycopg2.OperationalError as error:
+                if error.pgcode not in RETRIABLE_PGCODES:
+                    raise
+                self.env.cr.rollback()
+        return []
+
+    @api.model
+    def _claim_query(self, limit, worker):
+        now = fields.Datetime.now()
+        return SQL(
+            """
+            WITH candidates AS (
+                SELECT m.id, f.lease_seconds
+                  FROM integration_message m
+                  JOIN integration_flow f ON f.id = m.flow_id
+                 WHERE m.state = 'pending'
+                   AND m.next_attempt_at <= %(now)s
+                   AND f.state = 'active'
+                   AND f.paused IS NOT TRUE
+                   AND (m.ordering_key IS NULL OR NOT EXISTS (
+                        SELECT 1 FROM integration_message e
+                         WHERE e.endpoint_id = m.endpoint_id
+                           AND e.direction = m.direction
+                           AND e.ordering_key = m.ordering_key
+                           AND e.state IN ('pending', 'processing', 'waiting', 'dead')
+                           AND (e.sequence, e.id) < (m.sequence, m.id)))
+                 ORDER BY m.next_attempt_at, m.id
+                 LIMIT %(limit)s
+                   FOR UPDATE OF m SKIP LOCKED
+            )
+            UPDATE integration_message m
+               SET state = 'processing',
+                   attempts = m.attempts + 1,
+                   leased_by = %(worker)s,
+                   lease_until = %(now)s + make_interval(secs => c.lease_seconds),
+                   write_date = %(now)s
+              FROM candidates c
+             WHERE m.id = c.id
+         RETURNING m.id
+            """,
+            now=now,
+            limit=limit,
+            worker=worker,
+        )
+
+    @api.model
+    def _recover_expired_leases(self):
+        """Make messages whose worker died pending again; return how many."""
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE integration_message m
+                   SET state = 'pending', next_attempt_at = %(now)s, lease_until = NULL,
+                       leased_by = NULL, error = 'Worker lease expired: retried.',
+                       error_kind = 'transient', write_date = %(now)s
+                 WHERE m.id IN (SELECT id FROM integration_message
+                                 WHERE state = 'processing' AND lease_until < %(now)s
+                                   FOR UPDATE SKIP LOCKED)
+             RETURNING m.id
+                """,
+                now=now,
+            )
+        )
+        recovered = [row[0] for row in self.env.cr.fetchall()]
+        if recovered:
+            _logger.warning("Recovered %d messages whose worker lease expired", len(recovered))
+            self.env["integration.message"].invalidate_model()
+        return len(recovered)
+
+    @api.model
+    def _lock_owned(self, ids, worker):
+        """Lock the claimed rows still leased to ``worker`` for the rest of the transaction."""
+        try:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM integration_message WHERE id = ANY(%s)"
+                    " AND state = 'processing' AND leased_by = %s ORDER BY id FOR UPDATE",
+                    list(ids),
+                    worker,
+                ),
+                log_exceptions=False,
+            )
+        except psycopg2.OperationalError as error:
+            if error.pgcode not in RETRIABLE_PGCODES:
+                raise
+            # Another worker recovered these leases meanwhile: they are its to process now.
+            self.env.cr.rollback()
+            return []
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    # ------------------------------------------------------------------ processing
+    @api.model
+    def _process_claimed(self, ids, worker):
+        """Run the handler of every claimed message and record the outcomes (no commit)."""
+        owned = self._lock_owned(ids, worker)
+        messages = self.env["integration.message"].browse(owned)
+        messages.invalidate_recordset()
+        messages.fetch(["flow_id", "endpoint_id", "direction", "attempts", "exception_id"])
+        outcomes = [self._process_one(message, worker) for message in messages]
+        self._apply_outcomes(outcomes)
+        return outcomes
+
+    @api.model
+    def _process_one(self, message, worker):
+        started = fields.Datetime.now()
+        clock = time.perf_counter()
+        outcome = {"message": message, "worker": worker, "started_at": started}
+        sent = {}
+        try:
+            with self.env.cr.savepoint():
+                result = self._run_handler(message, sent)
+            outcome.update(outcome="done", result=result)
+        except Deferred as deferred:
+            outcome.update(outcome="deferred", until=deferred.until)
+        except TransientError as error:
+            outcome.update(_failure(error, "transient", message))
+        except PermanentError as error:
+            outcome.update(_failure(error, "permanent", message))
+        except (UserError, ValidationError) as error:
+            outcome.update(_failure(error, "permanent", message, category="validation"))
+        except psycopg2.OperationalError as error:
+            kind = "transient" if error.pgcode in RETRIABLE_PGCODES else "permanent"
+            outcome.update(_failure(error, kind, message, category="handler"))
+        except Exception as error:  # a handler bug must fail its message, not the batch
+            _logger.exception(
+                "Handler of %s failed on message %s", message.flow_id.code, message.id
+            )
+            outcome.update(
+                _failure(
+                    error,
+                    "permanent",
+                    message,
+                    category="handler",
+                    text=f"{type(error).__name__}: {error}",
+                )
+            )
+        if outcome["outcome"] != "done":
+            self.env.invalidate_all()
+        if sent:
+            # Outside the savepoint: the circuit counts even when the message's work is undone.
+            # Only transient failures say the other side is unwell; a rejection says it is up.
+            sent["endpoint"]._circuit_record(success=outcome.get("error_kind") != "transient")
+        outcome["duration_ms"] = int((time.perf_counter() - clock) * 1000)
+        return outcome
+
+    @api.model
+    def _run_handler(self, message, sent):
+        """Run the flow's handler; for outbound, note in ``sent`` that a request went out."""
+        flow = message.flow_id
+        if message.direction == "inbound":
+            return flow._handler()._process_inbound(message)
+        endpoint = message.endpoint_id
+        endpoint._check_may_send()
+        allowed, reopen_at = endpoint._circuit_allows()
+        if not allowed:
+            raise Deferred(reopen_at)
+        request = flow._handler()._prepare_outbound(message)
+        sent["endpoint"] = endpoint
+        return endpoint._send(flow, message, request)
+
+    # ------------------------------------------------------------------ outcomes
+    @api.model
+    def _apply_outcomes(self, outcomes):
+        """Write every outcome of a batch in a few statements, log the attempts, file exceptions."""
+        now = fields.Datetime.now()
+        attempt_rows = [_attempt_row(outcome) for outcome in outcomes]
+        groups = {}
+        for outcome in outcomes:
+            groups.setdefault(outcome["outcome"], []).append(outcome)
+        self._apply_done(groups.get("done", []), now)
+        self._apply_retry(groups.get("retry", []) + groups.get("deferred", []), now)
+        self._apply_dead(groups.get("dead", []), now)
+        self.env["integration.message.attempt"]._log(attempt_rows)
+        self.env["integration.message"].invalidate_model()
+        self._file_exceptions(groups.get("dead", []))
+        done = self.env["integration.message"].browse(
+            o["message"].id for o in groups.get("done", [])
+        )
+        done.exception_id._refresh_from_messages()
+
+    @api.model
+    def _apply_done(self, outcomes, now):
+        if not outcomes:
+            return
+        models_, ids_ = zip(*(_result_ref(o.get("result")) for o in outcomes), strict=True)
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE integration_message m
+                   SET state = 'done', done_at = %(now)s, write_date = %(now)s,
+                       lease_until = NULL, leased_by = NULL, error = NULL, error_kind = NULL,
+                       result_model = t.model, result_ids = t.ids
+                  FROM unnest(%(ids)s::int[], %(models)s::varchar[], %(rids)s::varchar[])
+                       AS t(id, model, ids)
+                 WHERE m.id = t.id
+                """,
+                now=now,
+                ids=[o["message"].id for o in outcomes],
+                models=list(models_),
+                rids=list(ids_),
+            )
+        )
+
+    @api.model
+    def _apply_retry(self, outcomes, now):
+        if not outcomes:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE integration_message m
+                   SET state = 'pending', write_date = %(now)s, lease_until = NULL,
+                       leased_by = NULL, next_attempt_at = t.next_at,
+                       attempts = m.attempts - t.uncount, error = COALESCE(t.error, m.error),
+                       error_kind = COALESCE(t.kind, m.error_kind)
+                  FROM unnest(%(ids)s::int[], %(nexts)s::timestamp[], %(uncount)s::int[],
+                              %(errors)s::text[], %(kinds)s::varchar[])
+                       AS t(id, next_at, uncount, error, kind)
+                 WHERE m.id = t.id
+                """,
+                now=now,
+                ids=[o["message"].id for o in outcomes],
+                nexts=[o.get("next_attempt_at") or o.get("until") or now for o in outcomes],
+                uncount=[1 if o["outcome"] == "deferred" else 0 for o in outcomes],
+                errors=[o.get("error") for o in outcomes],
+                kinds=[o.get("error_kind") for o in outcomes],
+            )
+        )
+
+    @api.model
+    def _apply_dead(self, outcomes, now):
+        if not outcomes:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE integration_message m
+                   SET state = 'dead', write_date = %(now)s, lease_until = NULL,
+                       leased_by = NULL, error = t.error, error_kind = t.kind
+                  FROM unnest(%(ids)s::int[], %(errors)s::text[], %(kinds)s::varchar[])
+                       AS t(id, error, kind)
+                 WHERE m.id = t.id
+                """,
+                now=now,
+                ids=[o["message"].id for o in outcomes],
+                errors=[o["error"] for o in outcomes],
+                kinds=[o["error_kind"] for o in outcomes],
+            )
+        )
+
+    @api.model
+    def _file_exceptions(self, outcomes):
+        """One exception per flow, category and error: grouped, never one per message."""
+        groups = {}
+        for outcome in outcomes:
+            key = (outcome["message"].flow_id.id, outcome["category"], outcome["error"])
+            groups.setdefault(key, []).append(outcome["message"].id)
+        Exception_ = self.env["integration.exception"].sudo()
+        for (_flow, category, error), ids in groups.items():
+            Exception_._record_failure(self.env["integration.message"].browse(ids), category, error)
+
+
+def _result_ref(result):
+    """(model, "id,id") of the records a handler returned, or (None, None)."""
+    if isinstance(result, models.BaseModel) and result:
+        return result._name, ",".join(str(i) for i in result.ids)
+    return None, None
+
+
+def _attempt_row(outcome):
+    message = outcome["message"]
+    result = outcome.get("result")
+    status = outcome.get("status_code") or getattr(result, "status_code", None)
+    return {
+        "message_id": message.id,
+        "flow_id": message.flow_id.id,
+        "company_id": message.company_id.id,
+        "number": message.attempts,
+        "started_at": outcome["started_at"],
+        "duration_ms": outcome.get("duration_ms", 0),
+        "outcome": outcome["outcome"],
+        "status_code": status if isinstance(status, int) else None,
+        "error": outcome.get("error"),
+        "worker": outcome["worker"],
+    }
+
+
+def _failure(error, kind, message, category=None, text=None):
+    """Describe a failed try for ``_apply_outcomes``."""
+    flow = message.flow_id
+    attempts = message.attempts
+    if kind == "transient" and attempts < flow.max_attempts:
+        delay = backoff.next_delay(
+            attempts,
+            base=flow.retry_base_seconds,
+            cap=flow.retry_cap_seconds,
+            retry_after=getattr(error, "retry_after", None),
+        )
+        return {
+            "outcome": "retry",
+            "error": text or str(error),
+            "error_kind": kind,
+            "status_code": getattr(error, "status_code", None),
+            "next_attempt_at": fields.Datetime.now() + timedelta(seconds=delay),
+        }
+    if category is None:
+        category = getattr(error, "category", None) or (
+            "transport"
+            if kind == "transient"
+            else "rejected"
+            if message.direction == "outbound"
+            else "validation"
+        )
+    return {
+        "outcome": "dead",
+        "error": text or str(error),
+        "error_kind": kind,
+        "status_code": getattr(error, "status_code", None),
+        "category": category,
+    }
+
+
+def _worker_id():
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"

@@ -1,0 +1,112 @@
+import threading
+from unittest.mock import patch
+
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import DummyRLock, Registry
+from odoo.tests import BaseCase, get_db_name, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentWorkers(BaseCase):
+    """Two workers with their own database connections, as two cron threads or servers have.
+
+    The data is committed for real (other connections must see it) and removed afterwards.
+    """
+
+    MESSAGES = 300
+
+    def setUp(self):
+        super().setUp()
+        # The test runner holds the registry lock for the whole run; environments built in
+        # other threads take it too. Odoo's own test mode swaps it the same way.
+        lock_patcher = patch.object(Registry, "_lock", DummyRLock())
+        lock_patcher.start()
+        self.addCleanup(lock_patcher.stop)
+        self.registry = Registry(get_db_name())
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            endpoint = env["integration.endpoint"].create(
+                {"name": "Concurrency", "code": "CONC_TEST", "environment": "test"}
+            )
+            flow = env["integration.flow"].create(
+                {
+                    "name": "contacts",
+                    "code": "contacts",
+                    "endpoint_id": endpoint.id,
+                    "direction": "inbound",
+                    "handler": "integration.handler.partner",
+                    "state": "active",
+                }
+            )
+            results = env["integration.message"].enqueue_batch(
+                flow,
+                [
+                    {"payload": {"ref": f"CONC-{n}", "name": f"Contact {n}"}}
+                    for n in range(self.MESSAGES)
+                ],
+            )
+            self.message_ids = [message.id for message, _created in results]
+            self.endpoint_id, self.flow_id = endpoint.id, flow.id
+        self.addCleanup(self._remove_committed_data)
+
+    def _remove_committed_data(self):
+        with self.registry.cursor() as cr:
+            cr.execute("DELETE FROM integration_message WHERE flow_id = %s", [self.flow_id])
+            cr.execute("DELETE FROM integration_flow WHERE id = %s", [self.flow_id])
+            cr.execute("DELETE FROM integration_endpoint WHERE id = %s", [self.endpoint_id])
+            cr.execute("DELETE FROM res_partner WHERE ref LIKE 'CONC-%%'")
+
+    def _in_parallel(self, work):
+        results, errors = {}, []
+
+        def run(name):
+            try:
+                with self.registry.cursor() as cr:
+                    results[name] = work(api.Environment(cr, SUPERUSER_ID, {}), name)
+            except Exception as error:  # reported by the assertion below
+                errors.append(error)
+
+        threads = [threading.Thread(target=run, args=(f"worker-{n}",)) for n in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        self.assertFalse(errors)
+        return results
+
+    def test_two_claimers_never_share_a_message(self):
+        def claim_all(env, name):
+            claimed = []
+            worker = env["integration.queue.worker"]
+            while batch := worker._claim_batch(20, name):
+                env.cr.commit()
+                claimed.extend(batch)
+            env.cr.commit()
+            return claimed
+
+        results = self._in_parallel(claim_all)
+        first, second = results["worker-0"], results["worker-1"]
+        self.assertFalse(set(first) & set(second), "a message was claimed twice")
+        self.assertEqual(sorted(first + second), sorted(self.message_ids))
+
+    def test_two_workers_apply_every_message_exactly_once(self):
+        results = self._in_parallel(
+            lambda env, _name: env["integration.queue.worker"]._work_queue(batch_size=25)
+        )
+        self.assertEqual(results["worker-0"] + results["worker-1"], self.MESSAGES)
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT state, attempts, count(*) FROM integration_message WHERE flow_id = %s"
+                " GROUP BY state, attempts",
+                [self.flow_id],
+            )
+            self.assertEqual(cr.fetchall(), [("done", 1, self.MESSAGES)])
+            cr.execute(
+                "SELECT count(*), count(DISTINCT ref) FROM res_partner WHERE ref LIKE 'CONC-%%'"
+            )
+            self.assertEqual(cr.fetchone(), (self.MESSAGES, self.MESSAGES))
+            cr.execute(
+                "SELECT count(*) FROM integration_message_attempt WHERE message_id = ANY(%s)",
+                [self.message_ids],
+            )
+            self.assertEqual(cr.fetchone()[0], self.MESSAGES)

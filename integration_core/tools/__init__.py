@@ -1,0 +1,1 @@
+"""Odoo-aware glue between the models and the plain modules of ``lib``."""
