@@ -12,7 +12,10 @@
         "integration_legacy_erp",
     ],
     "data": [],
-    "demo": ["demo/integration_endpoint_demo.xml"],
+    "demo": [
+        "demo/integration_endpoint_demo.xml",
+        "demo/integration_flow_demo.xml",
+    ],
     "application": False,
     "installable": True,
 }

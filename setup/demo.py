@@ -46,11 +46,24 @@ def prepare_database(database, update):
         _suite.fail(f"Odoo could not install the suite in {database} (see the log above).", 1)
 
 
+def encryption_keys():
+    """The demo's credential encryption key, made once and kept outside the database."""
+    key_file = _suite.BUILD / "demo-encryption.key"
+    if not key_file.exists():
+        from cryptography.fernet import Fernet  # noqa: PLC0415 - installed by ensure_requirements
+
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(Fernet.generate_key().decode())
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
 def main():
     args = parse_args()
     _suite.require_odoo()
     _suite.ensure_requirements()
     _suite.require_postgres()
+    os.environ.setdefault("INTEGRATION_ENCRYPTION_KEYS", encryption_keys())
     prepare_database(args.db, args.update)
     if args.setup_only:
         return

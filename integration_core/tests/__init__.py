@@ -3,3 +3,5 @@ from . import test_ui
 from . import test_queue
 from . import test_outbound
 from . import test_concurrency
+from . import test_lib_http_transport
+from . import test_lib_amqp

@@ -7,12 +7,12 @@ transaction.
 
 from unittest.mock import patch
 
-import requests
 from cryptography.fernet import Fernet
 
 from odoo.tests import TransactionCase, new_test_user
-from odoo.tests.common import _super_send
 from odoo.tools import config
+
+from .http_test_server import LoopbackRequestsMixin
 
 TEST_ENCRYPTION_KEY = Fernet.generate_key().decode()
 
@@ -38,24 +38,13 @@ def with_encryption_key(case_class):
     case_class.startClassPatcher(patcher)
 
 
-def with_real_http_timeouts(case_class):
-    """Send requests as production does, for test classes that only talk to loopback servers.
-
-    Odoo's test harness wraps ``requests`` to block external hosts, raising every timeout below
-    10 s to 10 s and failing on (connect, read) timeout tuples; timeouts are part of what the
-    transports are tested for, and these tests never leave 127.0.0.1.
-    """
-    case_class.startClassPatcher(patch.object(requests.sessions.Session, "send", _super_send))
-
-
-class IntegrationCase(TransactionCase):
+class IntegrationCase(LoopbackRequestsMixin, TransactionCase):
     """An endpoint with an active inbound flow handled by the contact upsert handler."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         with_encryption_key(cls)
-        with_real_http_timeouts(cls)
         # One connection serves every cursor, so the worker's commits stay inside the test.
         cls.registry.enter_test_mode(cls.cr)
         cls.addClassCleanup(cls.registry.leave_test_mode)

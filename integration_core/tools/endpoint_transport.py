@@ -187,13 +187,14 @@ def send(endpoint, flow, message, request):
         )
         if isinstance(body, bytes | str):
             headers.setdefault("Content-Type", request.get("content_type") or "application/json")
-        return _http(endpoint).send(
-            request.get("method") or flow.request_method or "POST",
-            request.get("path") or flow.request_path or "",
-            headers=headers,
-            idempotency_key=message.idempotency_key,
-            **kwargs,
-        )
+        with _http(endpoint) as transport:
+            return transport.send(
+                request.get("method") or flow.request_method or "POST",
+                request.get("path") or flow.request_path or "",
+                headers=headers,
+                idempotency_key=message.idempotency_key,
+                **kwargs,
+            )
     if endpoint.transport == "amqp":
         with amqp_transport.AmqpPublisher(
             _amqp_url(endpoint), endpoint.amqp_exchange or "integration", declare=False
@@ -218,15 +219,14 @@ def send(endpoint, flow, message, request):
 def test_connection(endpoint):
     """(ok, detail) for the Test connection button."""
     if endpoint.transport == "http":
-        return _http(endpoint).test_connection()
+        with _http(endpoint) as transport:
+            return transport.test_connection()
     if endpoint.transport == "amqp":
-        try:
-            with amqp_transport.AmqpPublisher(
-                _amqp_url(endpoint), endpoint.amqp_exchange or "integration", declare=False
-            ):
-                return True, "The broker accepted the connection."
-        except Exception as error:  # shown to the user, never raised
-            return False, str(error)
+        publisher = amqp_transport.AmqpPublisher(
+            _amqp_url(endpoint), endpoint.amqp_exchange or "integration", declare=False
+        )
+        with publisher:
+            return publisher.test_connection()
     root = endpoint.file_root or ""
     if os.path.isdir(root) and os.access(root, os.W_OK):
         return True, f"{root} exists and is writable."
