@@ -39,7 +39,7 @@ def write_atomic(folder, name, data):
 
     An existing file of that name is replaced: a retry of the same message rewrites its file.
     """
-    if Path(name).name != name or _is_temporary(name):
+    if not name or Path(name).name != name or _is_temporary(name):
         raise ValueError(f"{name!r} is not a plain, visible file name")
     folder = Path(folder)
     final = folder / name

@@ -181,12 +181,42 @@ class IntegrationEndpoint(models.Model):
         """The decrypted outbound credential, or None."""
         self.ensure_one()
         token = self.sudo().secret_ciphertext
-        return endpoint_transport.secret_box(self.env).decrypt(token) if token else None
+        return endpoint_transport.decrypt(self.env, token) if token else None
 
     def _get_inbound_hmac_secret(self):
         self.ensure_one()
         token = self.sudo().inbound_hmac_ciphertext
-        return endpoint_transport.secret_box(self.env).decrypt(token) if token else None
+        return endpoint_transport.decrypt(self.env, token) if token else None
+
+    @api.model
+    def _rotate_secrets(self):
+        """Re-encrypt every stored secret under the primary key; return how many changed.
+
+        Rotation: put the new key first in the configured keys, keep the old one after it,
+        run this (Endpoints > Action > Rotate secrets), then drop the old key.
+        """
+        box = endpoint_transport.secret_box(self.env)
+        rotated = 0
+        endpoints = self.sudo().with_context(active_test=False).search([])
+        for endpoint in endpoints:
+            for column in ("secret_ciphertext", "inbound_hmac_ciphertext"):
+                token = endpoint[column]
+                if token and box.needs_rotation(token):
+                    endpoint[column] = box.rotate(token)
+                    rotated += 1
+        return rotated
+
+    def action_rotate_secrets(self):
+        rotated = self._rotate_secrets()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Secrets rotated"),
+                "message": _("%s secrets re-encrypted under the primary key.", rotated),
+                "type": "success",
+            },
+        }
 
     # ------------------------------------------------------------------ environment guard
     def _bind_production_database(self):

@@ -3,5 +3,11 @@ from . import test_ui
 from . import test_queue
 from . import test_outbound
 from . import test_concurrency
+from . import test_secrets
+from . import test_lib_backoff
+from . import test_lib_signing
+from . import test_lib_crypto
+from . import test_lib_circuit
+from . import test_lib_filedrop
 from . import test_lib_http_transport
 from . import test_lib_amqp

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tools import SQL, config
 
 from ..lib import amqp_transport, circuit, crypto, filedrop, http_transport
@@ -20,11 +21,25 @@ _boxes = {}
 
 
 def secret_box(env):
-    """The SecretBox for the keys configured outside the database (server config or env)."""
-    keys = tuple(crypto.load_keys(config.get(ENCRYPTION_KEYS_OPTION)))
-    if keys not in _boxes:
-        _boxes[keys] = crypto.SecretBox(list(keys))
+    """The SecretBox for the keys configured outside the database (server config or env).
+
+    A missing or malformed key is a configuration problem a person must fix: UserError.
+    """
+    try:
+        keys = tuple(crypto.load_keys(config.get(ENCRYPTION_KEYS_OPTION)))
+        if keys not in _boxes:
+            _boxes[keys] = crypto.SecretBox(list(keys))
+    except crypto.CryptoError as error:
+        raise UserError(str(error)) from None
     return _boxes[keys]
+
+
+def decrypt(env, token):
+    """Plaintext of a stored secret; UserError when the configured keys cannot open it."""
+    try:
+        return secret_box(env).decrypt(token)
+    except crypto.CryptoError as error:
+        raise UserError(str(error)) from None
 
 
 def copy_refusal(env):
