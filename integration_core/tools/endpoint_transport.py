@@ -81,7 +81,9 @@ def _read_circuit(cr, endpoint_id, lock):
         [endpoint_id],
     )
     name, failures, opened_at, threshold, cooldown, last_success = cr.fetchone()
-    state = circuit.CircuitState(name, failures or 0, _epoch(opened_at))
+    # A non-closed circuit without its opening time (edited by hand) counts as opened now.
+    opened = _epoch(opened_at) or (None if name == circuit.CLOSED else time.time())
+    state = circuit.CircuitState(name, failures or 0, opened)
     return state, threshold, cooldown, last_success
 
 
