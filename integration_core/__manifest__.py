@@ -15,6 +15,7 @@
         "views/integration_flow_views.xml",
         "views/integration_message_views.xml",
         "views/integration_exception_views.xml",
+        "views/integration_xref_views.xml",
         "views/integration_menus.xml",
     ],
     "assets": {

@@ -27,3 +27,19 @@ class TransientError(IntegrationError):
 
 class PermanentError(IntegrationError):
     """Do not retry: a person must act (fix data, edit the payload, or ignore)."""
+
+
+class MissingReference(IntegrationError):
+    """The message refers to master data Odoo does not have yet: park it until it arrives.
+
+    ``model`` and ``code`` name what is missing (e.g. ``product.product`` / ``A-1001``); the
+    message waits and resumes by itself when a cross-reference or record with that code
+    appears, or becomes an exception after its flow's waiting deadline.
+    """
+
+    category = "missing_master_data"
+
+    def __init__(self, model, code, message=None):
+        super().__init__(message or f"Unknown {model} {code!r}: waiting for it to arrive.")
+        self.model = model
+        self.code = code

@@ -9,3 +9,4 @@ from . import integration_handler_noop
 from . import integration_handler_passthrough
 from . import integration_handler_partner
 from . import integration_queue_worker
+from . import integration_xref

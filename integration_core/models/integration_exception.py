@@ -69,23 +69,27 @@ class IntegrationException(models.Model):
             record.message_count = counts.get(record, 0)
 
     @api.model
-    def _fingerprint(self, flow, category, error):
-        """Same flow, category and error text once numbers and quoted values are blanked."""
-        normalized = re.sub(r"\d+", "#", re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", error or ""))
-        raw = f"{flow.id}|{category}|{normalized[:500]}"
+    def _fingerprint(self, flow, category, error, cause=None):
+        """Same flow, category and cause; without an explicit cause, the error text once
+        numbers and quoted values are blanked."""
+        if not cause:
+            cause = re.sub(r"\d+", "#", re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", error or ""))
+        raw = f"{flow.id}|{category}|{cause[:500]}"
         return hashlib.sha1(raw.encode()).hexdigest()
 
     @api.model
-    def _record_failure(self, messages, category, error):
+    def _record_failure(self, messages, category, error, cause=None, severity=None):
         """Attach failed ``messages`` (one flow) to the open exception of their cause."""
         flow = messages.flow_id
-        fingerprint = self._fingerprint(flow, category, error)
+        fingerprint = self._fingerprint(flow, category, error, cause)
         exception = self.search(
             [("fingerprint", "=", fingerprint), ("state", "in", ("new", "in_progress"))], limit=1
         )
         now = fields.Datetime.now()
         if exception:
             exception.write({"last_seen_at": now, "error": error})
+            if severity:
+                exception.severity = severity
         else:
             reopened = self.search(
                 [
@@ -103,6 +107,7 @@ class IntegrationException(models.Model):
                     "endpoint_id": flow.endpoint_id.id,
                     "company_id": flow.company_id.id,
                     "error": error,
+                    "severity": severity or "medium",
                 }
             )
             if reopened:

@@ -65,6 +65,10 @@ class IntegrationFlow(models.Model):
     lease_seconds = fields.Integer(
         default=300, help="A message processing longer than this is presumed crashed and retried."
     )
+    waiting_deadline_minutes = fields.Integer(
+        default=1440,
+        help="How long a message may wait for missing master data before people must act.",
+    )
     sla_minutes = fields.Integer(help="A message should be done within this many minutes.")
     lifecycle = fields.Selection(
         [("strategic", "Strategic"), ("temporary", "Temporary coexistence")],

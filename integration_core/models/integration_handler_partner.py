@@ -1,20 +1,22 @@
 from odoo import _, api, models
 
-from ..lib.errors import PermanentError
+from ..lib.errors import MissingReference, PermanentError
 
 PARTNER_FIELDS = ("name", "email", "phone", "street", "city", "zip", "vat")
 
 
 class IntegrationHandlerPartner(models.AbstractModel):
-    """Creates or updates a contact identified by its external reference.
+    """Creates or updates a contact identified by the external system's code for it.
 
     Payload: ``{"ref": "C-1001", "name": "ACME", "email": ..., "phone": ..., "street": ...,
-    "city": ..., "zip": ..., "vat": ...}``. A repeated message updates the same contact.
+    "city": ..., "zip": ..., "vat": ..., "parent_ref": "C-1000"}``. The code is resolved through
+    the endpoint's cross-references, so a repeated message updates the same contact. A contact
+    whose ``parent_ref`` (its company) is not known yet waits until that company arrives.
     """
 
     _name = "integration.handler.partner"
     _inherit = "integration.handler"
-    _description = "Contact upsert by reference"
+    _description = "Contact upsert by external code"
 
     @api.model
     def _process_inbound(self, message):
@@ -23,18 +25,26 @@ class IntegrationHandlerPartner(models.AbstractModel):
             raise PermanentError(_("The payload must be a JSON object."))
         ref = payload.get("ref")
         if not ref or not isinstance(ref, str):
-            raise PermanentError(_("The contact has no reference ('ref')."))
+            raise PermanentError(_("The contact has no code ('ref')."))
+        values = self._values(payload)
+        Xref = self.env["integration.xref"]
+        endpoint = message.endpoint_id
+        parent_ref = payload.get("parent_ref")
+        if parent_ref:
+            parent = Xref._resolve(endpoint, "res.partner", str(parent_ref))
+            if not parent:
+                raise MissingReference("res.partner", str(parent_ref))
+            values["parent_id"] = parent.id
+        if Xref._resolve(endpoint, "res.partner", ref):
+            return Xref._upsert(endpoint, "res.partner", ref, values)
+        if not values.get("name"):
+            raise PermanentError(_("A new contact needs a name (code %s).", ref))
+        return Xref._upsert(endpoint, "res.partner", ref, dict(values, ref=ref))
+
+    @api.model
+    def _values(self, payload):
         values = {key: payload[key] for key in PARTNER_FIELDS if payload.get(key) is not None}
         bad = [key for key, value in values.items() if not isinstance(value, str)]
         if bad:
             raise PermanentError(_("These fields must be text: %s", ", ".join(bad)))
-        partners = self.env["res.partner"].with_context(active_test=False)
-        partner = partners.search(
-            [("ref", "=", ref), ("company_id", "in", (False, message.company_id.id))], limit=1
-        )
-        if partner:
-            partner.write(values)
-            return partner
-        if not values.get("name"):
-            raise PermanentError(_("A new contact needs a name (reference %s).", ref))
-        return partners.create(dict(values, ref=ref))
+        return values

@@ -53,6 +53,12 @@ class IntegrationMessage(models.Model):
     error_kind = fields.Selection(
         [("transient", "Transient"), ("permanent", "Permanent")], readonly=True
     )
+    waiting_model = fields.Char(readonly=True, help="Model of the missing reference.")
+    waiting_code = fields.Char(readonly=True, help="Code of the missing reference.")
+    waiting_since = fields.Datetime(readonly=True)
+    waiting_deadline = fields.Datetime(
+        readonly=True, help="After this the missing reference becomes a failure people act on."
+    )
     done_at = fields.Datetime(readonly=True)
     result_model = fields.Char(readonly=True)
     result_ids = fields.Char(readonly=True, help="Ids of the records the message produced.")
@@ -343,6 +349,49 @@ class IntegrationMessage(models.Model):
             }
             for message in messages
         ]
+
+    # ------------------------------------------------------------------ park and resume
+    @api.model
+    def _resume_waiting(self, model, codes, endpoint=None):
+        """Send messages parked on ``model``/``codes`` back to the queue; return how many."""
+        query = SQL(
+            "UPDATE integration_message SET state = 'pending', next_attempt_at = %(now)s,"
+            " write_date = %(now)s WHERE state = 'waiting' AND waiting_model = %(model)s"
+            " AND waiting_code = ANY(%(codes)s)",
+            now=fields.Datetime.now(),
+            model=model,
+            codes=list(codes),
+        )
+        if endpoint:
+            query = SQL("%s AND endpoint_id = %s", query, endpoint.id)
+        self.env.cr.execute(SQL("%s RETURNING id", query))
+        resumed = [row[0] for row in self.env.cr.fetchall()]
+        if resumed:
+            self.invalidate_model()
+            self._trigger_processing()
+        return len(resumed)
+
+    @api.model
+    def _expire_waiting(self):
+        """Messages waiting past their deadline fail, filed under their missing reference."""
+        expired = self.search(
+            [("state", "=", "waiting"), ("waiting_deadline", "<", fields.Datetime.now())]
+        )
+        for message in expired:
+            error = _(
+                "Still no %(model)s %(code)s after the flow's waiting deadline.",
+                model=message.waiting_model,
+                code=message.waiting_code,
+            )
+            message.write({"state": "dead", "error": error, "error_kind": "permanent"})
+            self.env["integration.exception"].sudo()._record_failure(
+                message,
+                "missing_master_data",
+                error,
+                cause=f"{message.waiting_model}:{message.waiting_code}",
+                severity="high",
+            )
+        return len(expired)
 
     # ------------------------------------------------------------------ actions
     def action_retry(self):

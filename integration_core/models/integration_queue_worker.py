@@ -29,7 +29,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..lib import backoff
-from ..lib.errors import PermanentError, TransientError
+from ..lib.errors import MissingReference, PermanentError, TransientError
 
 _logger = logging.getLogger(__name__)
 
@@ -83,6 +83,11 @@ class IntegrationQueueWorker(models.AbstractModel):
             processed += len(ids)
             batches += 1
         return processed
+
+    @api.model
+    def _cron_expire_waiting(self):
+        """Scheduled: waiting messages past their flow's deadline become failures."""
+        self.env["integration.message"]._expire_waiting()
 
     @api.model
     def _batch_size(self):
@@ -225,14 +230,20 @@ class IntegrationQueueWorker(models.AbstractModel):
             outcome.update(outcome="done", result=result)
         except Deferred as deferred:
             outcome.update(outcome="deferred", until=deferred.until)
+        except MissingReference as missing:
+            outcome.update(
+                outcome="waiting", error=str(missing), model=missing.model, code=str(missing.code)
+            )
         except TransientError as error:
             outcome.update(_failure(error, "transient", message))
         except PermanentError as error:
             outcome.update(_failure(error, "permanent", message))
         except (UserError, ValidationError) as error:
             outcome.update(_failure(error, "permanent", message, category="validation"))
-        except psycopg2.OperationalError as error:
-            kind = "transient" if error.pgcode in RETRIABLE_PGCODES else "permanent"
+        except (psycopg2.OperationalError, psycopg2.IntegrityError) as error:
+            # A concurrent message created the same record first: the retry will find it.
+            retriable = RETRIABLE_PGCODES | {errorcodes.UNIQUE_VIOLATION}
+            kind = "transient" if error.pgcode in retriable else "permanent"
             outcome.update(_failure(error, kind, message, category="handler"))
         except Exception as error:  # a handler bug must fail its message, not the batch
             _logger.exception(
@@ -283,9 +294,11 @@ class IntegrationQueueWorker(models.AbstractModel):
         self._apply_done(groups.get("done", []), now)
         self._apply_retry(groups.get("retry", []) + groups.get("deferred", []), now)
         self._apply_dead(groups.get("dead", []), now)
+        self._apply_waiting(groups.get("waiting", []), now)
         self.env["integration.message.attempt"]._log(attempt_rows)
         self.env["integration.message"].invalidate_model()
         self._file_exceptions(groups.get("dead", []))
+        self._file_missing_references(groups.get("waiting", []))
         done = self.env["integration.message"].browse(
             o["message"].id for o in groups.get("done", [])
         )
@@ -360,6 +373,52 @@ class IntegrationQueueWorker(models.AbstractModel):
                 kinds=[o["error_kind"] for o in outcomes],
             )
         )
+
+    @api.model
+    def _apply_waiting(self, outcomes, now):
+        if not outcomes:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE integration_message m
+                   SET state = 'waiting', write_date = %(now)s, lease_until = NULL,
+                       leased_by = NULL, error = t.error, error_kind = NULL,
+                       waiting_model = t.model, waiting_code = t.code,
+                       waiting_since = COALESCE(m.waiting_since, %(now)s),
+                       waiting_deadline = COALESCE(
+                           m.waiting_deadline,
+                           %(now)s + make_interval(mins => f.waiting_deadline_minutes))
+                  FROM unnest(%(ids)s::int[], %(errors)s::text[], %(models)s::varchar[],
+                              %(codes)s::varchar[]) AS t(id, error, model, code),
+                       integration_flow f
+                 WHERE m.id = t.id AND f.id = m.flow_id
+                """,
+                now=now,
+                ids=[o["message"].id for o in outcomes],
+                errors=[o["error"] for o in outcomes],
+                models=[o["model"] for o in outcomes],
+                codes=[o["code"] for o in outcomes],
+            )
+        )
+
+    @api.model
+    def _file_missing_references(self, outcomes):
+        """One exception per flow and missing reference, so people see what to create."""
+        groups = {}
+        for outcome in outcomes:
+            key = (outcome["message"].flow_id.id, outcome["model"], outcome["code"])
+            groups.setdefault(key, []).append(outcome)
+        Exception_ = self.env["integration.exception"].sudo()
+        for (_flow, model, code), group in groups.items():
+            messages = self.env["integration.message"].browse(o["message"].id for o in group)
+            Exception_._record_failure(
+                messages,
+                "missing_master_data",
+                group[0]["error"],
+                cause=f"{model}:{code}",
+                severity="low",
+            )
 
     @api.model
     def _file_exceptions(self, outcomes):

@@ -38,23 +38,29 @@ class TestConcurrentWorkers(BaseCase):
                     "state": "active",
                 }
             )
-            results = env["integration.message"].enqueue_batch(
-                flow,
-                [
-                    {"payload": {"ref": f"CONC-{n}", "name": f"Contact {n}"}}
-                    for n in range(self.MESSAGES)
-                ],
-            )
-            self.message_ids = [message.id for message, _created in results]
             self.endpoint_id, self.flow_id = endpoint.id, flow.id
         self.addCleanup(self._remove_committed_data)
+
+    def _enqueue(self, payloads):
+        """Commit messages for the test flow; return their ids."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            flow = env["integration.flow"].browse(self.flow_id)
+            results = env["integration.message"].enqueue_batch(
+                flow, [{"payload": payload} for payload in payloads]
+            )
+            return [message.id for message, _created in results]
+
+    def _contacts(self, count):
+        return self._enqueue([{"ref": f"CONC-{n}", "name": f"Contact {n}"} for n in range(count)])
 
     def _remove_committed_data(self):
         with self.registry.cursor() as cr:
             cr.execute("DELETE FROM integration_message WHERE flow_id = %s", [self.flow_id])
+            cr.execute("DELETE FROM integration_xref WHERE endpoint_id = %s", [self.endpoint_id])
             cr.execute("DELETE FROM integration_flow WHERE id = %s", [self.flow_id])
             cr.execute("DELETE FROM integration_endpoint WHERE id = %s", [self.endpoint_id])
-            cr.execute("DELETE FROM res_partner WHERE ref LIKE 'CONC-%%'")
+            cr.execute("DELETE FROM res_partner WHERE ref LIKE 'CONC-%%' OR ref = 'RACE-1'")
 
     def _in_parallel(self, work):
         results, errors = {}, []
@@ -75,6 +81,8 @@ class TestConcurrentWorkers(BaseCase):
         return results
 
     def test_two_claimers_never_share_a_message(self):
+        message_ids = self._contacts(self.MESSAGES)
+
         def claim_all(env, name):
             claimed = []
             worker = env["integration.queue.worker"]
@@ -87,9 +95,10 @@ class TestConcurrentWorkers(BaseCase):
         results = self._in_parallel(claim_all)
         first, second = results["worker-0"], results["worker-1"]
         self.assertFalse(set(first) & set(second), "a message was claimed twice")
-        self.assertEqual(sorted(first + second), sorted(self.message_ids))
+        self.assertEqual(sorted(first + second), sorted(message_ids))
 
     def test_two_workers_apply_every_message_exactly_once(self):
+        message_ids = self._contacts(self.MESSAGES)
         results = self._in_parallel(
             lambda env, _name: env["integration.queue.worker"]._work_queue(batch_size=25)
         )
@@ -107,6 +116,34 @@ class TestConcurrentWorkers(BaseCase):
             self.assertEqual(cr.fetchone(), (self.MESSAGES, self.MESSAGES))
             cr.execute(
                 "SELECT count(*) FROM integration_message_attempt WHERE message_id = ANY(%s)",
-                [self.message_ids],
+                [message_ids],
             )
             self.assertEqual(cr.fetchone()[0], self.MESSAGES)
+
+    def test_two_messages_creating_one_record_at_once_make_one_record(self):
+        """Two workers upsert the same code together: one record, one cross-reference."""
+        message_ids = self._enqueue(
+            [{"ref": "RACE-1", "name": "First"}, {"ref": "RACE-1", "name": "Second"}]
+        )
+        self._in_parallel(
+            lambda env, _name: env["integration.queue.worker"]._work_queue(batch_size=1)
+        )
+        with self.registry.cursor() as cr:
+            # A loser of the race was retried later; make that retry due and run it.
+            cr.execute(
+                "UPDATE integration_message SET next_attempt_at = now() AT TIME ZONE 'UTC'"
+                " - interval '1 second' WHERE id = ANY(%s) AND state = 'pending'",
+                [message_ids],
+            )
+            cr.commit()
+            api.Environment(cr, SUPERUSER_ID, {})["integration.queue.worker"]._work_queue()
+            cr.execute("SELECT state FROM integration_message WHERE id = ANY(%s)", [message_ids])
+            self.assertEqual([row[0] for row in cr.fetchall()], ["done", "done"])
+            cr.execute(
+                "SELECT count(*) FROM integration_xref WHERE endpoint_id = %s"
+                " AND external_code = 'RACE-1'",
+                [self.endpoint_id],
+            )
+            self.assertEqual(cr.fetchone()[0], 1)
+            cr.execute("SELECT count(*) FROM res_partner WHERE ref = 'RACE-1'")
+            self.assertEqual(cr.fetchone()[0], 1)

@@ -72,11 +72,10 @@ class TestQueue(IntegrationCase):
         self.assertEqual(len(exception), 1)
         self.assertEqual(exception.message_count, 3)
         self.assertEqual(exception.state, "new")
-        # Someone creates the contacts; the retried messages then update them.
+        # Someone creates the contacts and links them; the retried messages then update them.
         for number in range(3):
-            self.env["res.partner"].create(
-                {"name": f"Made by hand {number}", "ref": f"NEW-{number}"}
-            )
+            partner = self.env["res.partner"].create({"name": f"Made by hand {number}"})
+            self.env["integration.xref"]._link(self.endpoint, f"NEW-{number}", partner)
         exception.action_retry()
         self.run_queue()
         self.assertEqual(set(bad.mapped("state")), {"done"})
