@@ -10,3 +10,4 @@ from . import integration_handler_passthrough
 from . import integration_handler_partner
 from . import integration_queue_worker
 from . import integration_xref
+from . import integration_ownership

@@ -29,6 +29,7 @@ class IntegrationHandlerPartner(models.AbstractModel):
         values = self._values(payload)
         Xref = self.env["integration.xref"]
         endpoint = message.endpoint_id
+        self.env["integration.ownership"]._check_inbound(endpoint, "res.partner", list(values))
         parent_ref = payload.get("parent_ref")
         if parent_ref:
             parent = Xref._resolve(endpoint, "res.partner", str(parent_ref))
