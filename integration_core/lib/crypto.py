@@ -42,8 +42,9 @@ def generate_key():
     return Fernet.generate_key().decode()
 
 
-def load_keys(config_value, environ=os.environ):
+def load_keys(config_value, environ=None):
     """Keys from the server option value, or else from the environment; primary key first."""
+    environ = os.environ if environ is None else environ
     raw = config_value or environ.get(ENV_VAR) or ""
     keys = [key.strip() for key in raw.split(",") if key.strip()]
     if not keys:

@@ -326,11 +326,29 @@ class IntegrationMessage(models.Model):
             [("endpoint_id", "=", endpoint.id), ("code", "=", flow_code)], limit=1
         )
         if not flow:
-            raise UserError(_("Unknown endpoint or flow: %s/%s", endpoint_code, flow_code))
+            raise UserError(
+                _(
+                    "Unknown endpoint or flow: %(endpoint)s/%(flow)s",
+                    endpoint=endpoint_code,
+                    flow=flow_code,
+                )
+            )
         if flow.direction != "inbound":
-            raise UserError(_("Flow %s/%s is not inbound.", endpoint_code, flow_code))
+            raise UserError(
+                _(
+                    "Flow %(endpoint)s/%(flow)s is not inbound.",
+                    endpoint=endpoint_code,
+                    flow=flow_code,
+                )
+            )
         if flow.state != "active":
-            raise UserError(_("Flow %s/%s is not active.", endpoint_code, flow_code))
+            raise UserError(
+                _(
+                    "Flow %(endpoint)s/%(flow)s is not active.",
+                    endpoint=endpoint_code,
+                    flow=flow_code,
+                )
+            )
         return flow
 
     @api.model

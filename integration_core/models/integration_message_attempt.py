@@ -59,7 +59,7 @@ class IntegrationMessageAttempt(models.Model):
             )
         )
 
-    def write(self, vals):
+    def write(self, vals):  # pylint: disable=method-required-super
         raise UserError(_("The attempt log is a record of what happened: nobody edits it."))
 
     def unlink(self):

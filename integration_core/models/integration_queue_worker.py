@@ -71,15 +71,15 @@ class IntegrationQueueWorker(models.AbstractModel):
         batch_size = batch_size or self._batch_size()
         deadline = time.monotonic() + time_budget
         self._recover_expired_leases()
-        self.env.cr.commit()
+        self.env.cr.commit()  # pylint: disable=invalid-commit
         processed = batches = 0
         while time.monotonic() < deadline and (max_batches is None or batches < max_batches):
             ids = self._claim_batch(batch_size, worker)
-            self.env.cr.commit()
+            self.env.cr.commit()  # pylint: disable=invalid-commit
             if not ids:
                 break
             self._process_claimed(ids, worker)
-            self.env.cr.commit()
+            self.env.cr.commit()  # pylint: disable=invalid-commit
             processed += len(ids)
             batches += 1
         return processed

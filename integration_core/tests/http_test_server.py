@@ -153,7 +153,8 @@ def _handler_for(server):
                 if self.command != "HEAD":
                     self.wfile.write(body)
             except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up (timeout tests): nobody is left to answer
+                # The client gave up (timeout tests): nobody is left to answer.
+                self.close_connection = True
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _answer
 

@@ -87,9 +87,9 @@ class TestConcurrentWorkers(BaseCase):
             claimed = []
             worker = env["integration.queue.worker"]
             while batch := worker._claim_batch(20, name):
-                env.cr.commit()
+                env.cr.commit()  # pylint: disable=invalid-commit
                 claimed.extend(batch)
-            env.cr.commit()
+            env.cr.commit()  # pylint: disable=invalid-commit
             return claimed
 
         results = self._in_parallel(claim_all)
@@ -135,7 +135,7 @@ class TestConcurrentWorkers(BaseCase):
                 " - interval '1 second' WHERE id = ANY(%s) AND state = 'pending'",
                 [message_ids],
             )
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
             api.Environment(cr, SUPERUSER_ID, {})["integration.queue.worker"]._work_queue()
             cr.execute("SELECT state FROM integration_message WHERE id = ANY(%s)", [message_ids])
             self.assertEqual([row[0] for row in cr.fetchall()], ["done", "done"])
