@@ -5,6 +5,7 @@ the queue the way the scheduled action does (claim, commit, process, commit) ins
 transaction.
 """
 
+import logging
 from unittest.mock import patch
 
 from cryptography.fernet import Fernet
@@ -30,6 +31,29 @@ def make_integration_users(env):
             env, login="int_api", groups="base.group_user,integration_core.group_integration_api"
         ),
     }
+
+
+class CapturedLogs(logging.Handler):
+    """Every log record emitted anywhere while active, formatted with its arguments."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.lines = []
+
+    def emit(self, record):
+        self.lines.append(self.format(record))
+
+    def __enter__(self):
+        root = logging.getLogger()
+        self._level = root.level
+        root.addHandler(self)
+        root.setLevel(logging.DEBUG)
+        return self
+
+    def __exit__(self, *exc_info):
+        root = logging.getLogger()
+        root.removeHandler(self)
+        root.setLevel(self._level)
 
 
 def with_encryption_key(case_class):

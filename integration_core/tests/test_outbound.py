@@ -1,34 +1,10 @@
-import logging
 from datetime import timedelta
 
 from odoo import fields
 from odoo.tests import tagged
 
-from .common import IntegrationCase
+from .common import CapturedLogs, IntegrationCase
 from .http_test_server import Reply, ScriptedHttpServer
-
-
-class CapturedLogs(logging.Handler):
-    """Every log record emitted anywhere while active, formatted with its arguments."""
-
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.lines = []
-
-    def emit(self, record):
-        self.lines.append(self.format(record))
-
-    def __enter__(self):
-        root = logging.getLogger()
-        self._level = root.level
-        root.addHandler(self)
-        root.setLevel(logging.DEBUG)
-        return self
-
-    def __exit__(self, *exc_info):
-        root = logging.getLogger()
-        root.removeHandler(self)
-        root.setLevel(self._level)
 
 
 @tagged("post_install", "-at_install")

@@ -1,0 +1,92 @@
+"""Plain parts of the inbound HTTP API: body parsing, credentials, rate limiting, errors.
+
+The controller (``controllers/inbound.py``) stays thin: it looks records up and enqueues;
+everything that can be decided from the request alone is decided here.
+"""
+
+import json
+import threading
+import time
+
+MAX_BATCH = 1000
+
+
+class ApiError(Exception):
+    """A refusal with its HTTP status, a machine-readable code and a sentence for people."""
+
+    def __init__(self, status, code, message, headers=None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers or {}
+
+    def body(self):
+        return {"error": {"code": self.code, "message": self.message}}
+
+
+def parse_messages(raw, max_batch=MAX_BATCH):
+    """(payloads, is_batch) from a request body: one JSON object or {"messages": [...]}."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiError(400, "invalid_encoding", "The body must be UTF-8 encoded JSON.") from None
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
+        raise ApiError(400, "invalid_json", "The body is not valid JSON.") from None
+    if not isinstance(document, dict):
+        raise ApiError(400, "not_an_object", "The body must be a JSON object.")
+    if set(document) != {"messages"}:
+        return [document], False
+    messages = document["messages"]
+    if not isinstance(messages, list) or not messages:
+        raise ApiError(400, "invalid_batch", '"messages" must be a non-empty list of objects.')
+    if len(messages) > max_batch:
+        raise ApiError(413, "batch_too_large", f"A batch holds at most {max_batch} messages.")
+    bad = [index for index, item in enumerate(messages) if not isinstance(item, dict)]
+    if bad:
+        raise ApiError(
+            400, "invalid_message", f"Batch items must be JSON objects (not item {bad[0]})."
+        )
+    return messages, True
+
+
+def bearer_token(header_value):
+    """The token of an ``Authorization: Bearer <token>`` header, or None."""
+    scheme, _, token = (header_value or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+class RateLimiter:
+    """Requests per minute per key, in fixed one-minute windows, for this server process.
+
+    With several server processes each counts its own requests: set the limit per process.
+    """
+
+    def __init__(self, clock=time.time):
+        self._clock = clock
+        self._windows = {}
+        self._lock = threading.Lock()
+
+    def check(self, key, limit_per_minute):
+        """Count one request; raise ApiError 429 when ``key`` is over its limit."""
+        if not limit_per_minute or limit_per_minute <= 0:
+            return
+        now = self._clock()
+        window = int(now // 60)
+        with self._lock:
+            start, count = self._windows.get(key, (window, 0))
+            if start != window:
+                start, count = window, 0
+            if count >= limit_per_minute:
+                retry_after = max(1, int((window + 1) * 60 - now))
+                raise ApiError(
+                    429,
+                    "rate_limited",
+                    f"Over {limit_per_minute} requests per minute: retry in {retry_after} s.",
+                    {"Retry-After": str(retry_after)},
+                )
+            self._windows[key] = (start, count + 1)
