@@ -7,6 +7,7 @@ from . import test_secrets
 from . import test_park_resume
 from . import test_ownership
 from . import test_http_api
+from . import test_rpc_api
 from . import test_lib_backoff
 from . import test_lib_signing
 from . import test_lib_crypto
