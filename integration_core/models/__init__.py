@@ -11,3 +11,5 @@ from . import integration_handler_partner
 from . import integration_queue_worker
 from . import integration_xref
 from . import integration_ownership
+from . import integration_file_record
+from . import integration_inbound_poller

@@ -8,6 +8,7 @@ from . import test_park_resume
 from . import test_ownership
 from . import test_http_api
 from . import test_rpc_api
+from . import test_inbound_pollers
 from . import test_lib_backoff
 from . import test_lib_signing
 from . import test_lib_crypto

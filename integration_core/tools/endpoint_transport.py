@@ -181,7 +181,7 @@ def _http(endpoint):
     )
 
 
-def _amqp_url(endpoint):
+def amqp_url(endpoint):
     """The broker URL with the stored credentials put in (never logged)."""
     parts = urlsplit(endpoint.url or "")
     if not parts.hostname:
@@ -214,7 +214,7 @@ def send(endpoint, flow, message, request):
             )
     if endpoint.transport == "amqp":
         with amqp_transport.AmqpPublisher(
-            _amqp_url(endpoint), endpoint.amqp_exchange or "integration", declare=False
+            amqp_url(endpoint), endpoint.amqp_exchange or "integration", declare=False
         ) as publisher:
             publisher.publish(
                 _body_bytes(request),
@@ -240,7 +240,7 @@ def test_connection(endpoint):
             return transport.test_connection()
     if endpoint.transport == "amqp":
         publisher = amqp_transport.AmqpPublisher(
-            _amqp_url(endpoint), endpoint.amqp_exchange or "integration", declare=False
+            amqp_url(endpoint), endpoint.amqp_exchange or "integration", declare=False
         )
         with publisher:
             return publisher.test_connection()
