@@ -45,7 +45,7 @@ class IntegrationException(models.Model):
     company_id = fields.Many2one("res.company", readonly=True, index=True)
     error = fields.Text(readonly=True, help="The last error, as the system reported it.")
     integration_message_ids = fields.One2many(
-        "integration.message", "exception_id", string="Messages"
+        "integration.message", "exception_id", string="Affected messages"
     )
     message_count = fields.Integer(compute="_compute_message_count", store=True)
     first_seen_at = fields.Datetime(readonly=True, default=fields.Datetime.now)

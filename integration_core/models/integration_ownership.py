@@ -12,7 +12,7 @@ class IntegrationOwnership(models.Model):
     _order = "model_id, field_id"
 
     model_id = fields.Many2one("ir.model", required=True, ondelete="cascade", index=True)
-    model = fields.Char(related="model_id.model", store=True, index=True)
+    model = fields.Char(related="model_id.model", string="Model name", store=True, index=True)
     field_id = fields.Many2one(
         "ir.model.fields",
         ondelete="cascade",
