@@ -1,34 +1,72 @@
 """``integration-amqp-consumer``: move AMQP messages into the integration inbox, continuously.
 
+Operations manual
+-----------------
 Run it beside the Odoo server, one process per database::
 
     python3 -m odoo --addons-path=<paths> integration-amqp-consumer -d <db> \\
         [--endpoint CODE ...] [--prefetch 50] [-c /etc/odoo/odoo.conf]
 
-It consumes the ``amqp_queue`` of every AMQP endpoint (or the ones named). Each broker message
-is enqueued and committed in its own transaction, and acked only after that commit: a crash
-before the ack leaves the message in the broker, which redelivers it; its ``message_id`` is
-the idempotency key, so the redelivery is recognised as a duplicate, never a second message.
-A message for an unknown flow is dead-lettered to ``<queue>.dead`` (see the endpoint's flows).
-When the broker goes away the consumer reconnects with backoff. SIGTERM or SIGINT stops it
-cleanly (unacked prefetched messages go back to the queue). Under systemd: ``Restart=always``.
-The scheduled action "Integration: pull AMQP queues" is the fallback when it is not running.
+``--addons-path`` must come first: Odoo only finds addon commands that way. The other Odoo
+options (``-c``, ``--db_host``, ``--log-level``...) work as for the server. It consumes the
+``amqp_queue`` of every active AMQP endpoint (or of those named), one thread and one broker
+connection per endpoint. Endpoint settings are read at start: restart it after changing them.
+
+Each broker message is enqueued and committed in its own transaction, and acked only after that
+commit. A crash at any point (process killed, host down, database gone) leaves the unacked message
+in the broker, which delivers it again; its ``message_id`` is the idempotency key, so the
+redelivery is recognised as a duplicate, never a second message. While the database is
+unreachable messages go back to the queue (a second apart) until it returns. A message for no
+active inbound flow is dead-lettered to ``<queue>.dead``; move it back once the flow exists.
+When the broker goes away the consumer reconnects with backoff (1 s doubling up to 60 s).
+SIGTERM or SIGINT stops it within a second; prefetched messages not yet handled go back to the
+queue. On exit it logs, per endpoint, how many messages were new, duplicates or dead-lettered.
+
+Under systemd (the encryption key of the endpoint credentials comes from the Odoo configuration
+file or the ``INTEGRATION_ENCRYPTION_KEYS`` environment variable)::
+
+    [Unit]
+    Description=Odoo integration AMQP consumer
+    After=network-online.target postgresql.service rabbitmq-server.service
+
+    [Service]
+    User=odoo
+    ExecStart=/usr/bin/python3 -m odoo --addons-path=/opt/addons integration-amqp-consumer \\
+        -c /etc/odoo/odoo.conf -d production
+    Restart=always
+    RestartSec=5
+    KillSignal=SIGTERM
+    TimeoutStopSec=30
+
+    [Install]
+    WantedBy=multi-user.target
+
+``--max-messages N`` (per queue) and ``--idle-timeout SECONDS`` make it a drain run that exits by
+itself, e.g. from a systemd timer. With no endpoint to consume it logs a warning and exits. The
+scheduled action "Integration: pull AMQP queues" takes over whatever is left in the queues while
+the consumer is not running.
 """
 
 import argparse
+import collections
 import logging
 import signal
 import threading
+import time
 
-import odoo
+from odoo import SUPERUSER_ID, api
 from odoo.cli import Command
 from odoo.modules.registry import Registry
+from odoo.tools import config
 
 from ..lib import amqp_transport, backoff
-from ..lib.errors import IntegrationError
+from ..lib.errors import IntegrationError, TransientError
+from ..models.integration_inbound_poller import commit_delivery
 from ..tools.endpoint_transport import amqp_url
 
 _logger = logging.getLogger(__name__)
+
+HEALTHY_AFTER = 60.0  # seconds connected after which reconnection delays start again from 1 s
 
 
 class IntegrationAmqpConsumer(Command):
@@ -38,65 +76,109 @@ class IntegrationAmqpConsumer(Command):
 
     def run(self, args):
         parser = argparse.ArgumentParser(
-            prog=f"odoo {self.name}", description=__doc__.splitlines()[0]
+            prog=f"odoo {self.name}",
+            description=__doc__.splitlines()[0],
+            epilog="Odoo server options (-d, -c, --db_host...) are accepted too.",
+            allow_abbrev=False,
         )
         parser.add_argument("--endpoint", action="append", help="endpoint code (repeatable)")
-        parser.add_argument("--prefetch", type=int, default=50)
-        parser.add_argument("--max-messages", type=int, help="stop after this many (tests)")
-        parser.add_argument("--idle-timeout", type=float, help="stop after this idle time (tests)")
+        parser.add_argument("--prefetch", type=int, default=50, help="unacked messages per queue")
+        parser.add_argument("--max-messages", type=int, help="per queue, then stop (drain mode)")
+        parser.add_argument("--idle-timeout", type=float, help="stop after so many idle seconds")
         options, odoo_args = parser.parse_known_args(args)
-        odoo.tools.config.parse_config(odoo_args)
-        database = odoo.tools.config["db_name"]
-        if not database:
-            parser.error("name the database with -d")
+        config.parse_config(odoo_args, setup_logging=True)
+        database = config["db_name"]
+        if not database or "," in database:
+            parser.error("name one database with -d")
+        threading.current_thread().dbname = database  # for Odoo's log lines
         stop = threading.Event()
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_args: stop.set())
         registry = Registry(database)
-        with registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-            endpoints = env["integration.inbound.poller"]._amqp_endpoints(options.endpoint)
-            targets = [(e.id, e.code, amqp_url(e), e.amqp_queue) for e in endpoints]
-        if not targets:
-            _logger.warning("No AMQP endpoint with an inbound queue in %s", database)
-            return
-        threads = [
-            threading.Thread(target=_consume, args=(registry, target, options, stop), daemon=True)
-            for target in targets
+        consumers = [
+            EndpointConsumer(registry, target, options, stop)
+            for target in _targets(registry, options.endpoint)
         ]
+        if not consumers:
+            _logger.warning("No AMQP endpoint with an inbound queue to consume in %s", database)
+            return
+        threads = [threading.Thread(target=c.run, name=c.code, daemon=True) for c in consumers]
         for thread in threads:
             thread.start()
-        for thread in threads:
-            thread.join()
+        while any(thread.is_alive() for thread in threads):
+            for thread in threads:
+                thread.join(timeout=0.5)  # short joins keep the signal handlers responsive
+        for consumer in consumers:
+            consumer.log_counts()
 
 
-def _consume(registry, target, options, stop):
-    """Consume one endpoint's queue until ``stop``, reconnecting with backoff."""
-    endpoint_id, code, url, queue = target
-    consumer = amqp_transport.AmqpConsumer(url, queue, prefetch=options.prefetch)
-    failures = 0
+def _targets(registry, codes):
+    """(endpoint id, code, broker URL, queue) of the endpoints to consume."""
+    targets = []
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        endpoints = env["integration.inbound.poller"]._amqp_endpoints(codes)
+        missing = set(codes or ()) - set(endpoints.mapped("code"))
+        if missing:
+            _logger.warning("No active AMQP endpoint with a queue: %s", ", ".join(sorted(missing)))
+        for endpoint in endpoints:
+            try:
+                targets.append(
+                    (endpoint.id, endpoint.code, amqp_url(endpoint), endpoint.amqp_queue)
+                )
+            except Exception as error:  # a misconfigured endpoint must not stop the others
+                _logger.error("Endpoint %s cannot be consumed: %s", endpoint.code, error)
+    return targets
 
-    def handle(delivery):
-        with registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-            env["integration.inbound.poller"]._receive_delivery(
-                env["integration.endpoint"].browse(endpoint_id), delivery
-            )
 
-    while not stop.is_set():
+class EndpointConsumer:
+    """Consumes one endpoint's queue until ``stop`` is set, reconnecting with backoff."""
+
+    def __init__(self, registry, target, options, stop):
+        self.registry = registry
+        self.endpoint_id, self.code, url, self.queue = target
+        self.consumer = amqp_transport.AmqpConsumer(url, self.queue, prefetch=options.prefetch)
+        self.limits = {"max_messages": options.max_messages, "idle_timeout": options.idle_timeout}
+        self.stop = stop
+        self.counts = collections.Counter()
+
+    def run(self):
+        threading.current_thread().dbname = self.registry.db_name  # for Odoo's log lines
+        _logger.info("%s: consuming queue %s", self.code, self.queue)
+        failures = 0
+        while not self.stop.is_set():
+            started = time.monotonic()
+            try:
+                self.consumer.run(self.handle, stop_event=self.stop, **self.limits)
+                return  # stopped, or a drain-mode limit was reached
+            except Exception as error:  # the broker went away, or worse: retry
+                failures = 1 if time.monotonic() - started > HEALTHY_AFTER else failures + 1
+                delay = backoff.next_delay(failures, base=1.0, cap=60.0)
+                _logger.warning(
+                    "%s: %s; reconnecting in %.0f s",
+                    self.code,
+                    error,
+                    delay,
+                    exc_info=not isinstance(error, IntegrationError),
+                )
+                self.stop.wait(delay)
+
+    def handle(self, delivery):
+        """Commit one broker message; returning lets the consumer ack it."""
         try:
-            taken = consumer.run(
-                handle,
-                stop_event=stop,
-                max_messages=options.max_messages,
-                idle_timeout=options.idle_timeout,
-            )
-            _logger.info("%s: %d messages taken from %s", code, taken, queue)
-            if options.max_messages or options.idle_timeout:
-                return
-            failures = 0
-        except IntegrationError as error:
-            failures += 1
-            delay = backoff.next_delay(failures, base=1.0, cap=60.0)
-            _logger.warning("%s: %s; reconnecting in %.0f s", code, error, delay)
-            stop.wait(delay)
+            created = commit_delivery(self.registry, self.endpoint_id, delivery, SUPERUSER_ID)
+        except Exception as error:
+            if not isinstance(error, TransientError):  # the consumer dead-letters it
+                self.counts["dead-lettered"] += 1
+            raise
+        self.counts["new" if created else "duplicate"] += 1
+
+    def log_counts(self):
+        _logger.info(
+            "%s: %d new, %d duplicate, %d dead-lettered messages from %s",
+            self.code,
+            self.counts["new"],
+            self.counts["duplicate"],
+            self.counts["dead-lettered"],
+            self.queue,
+        )

@@ -1,26 +1,73 @@
-"""Inbound transports that Odoo fetches from: AMQP queues and file drop folders.
+"""Inbound transports that Odoo takes messages from: AMQP queues and file drop folders.
 
-Both commit each received message before the source lets go of it (broker ack, file moved
-to done/), so a crash at any point leaves it retriable, and the idempotency key (the AMQP
-message_id, the file's SHA-256) makes the retry a duplicate rather than a second message.
+Both commit each received message before the source lets go of it (broker ack, file moved to
+done/), so a crash at any point leaves it retriable; the idempotency key (the AMQP message_id, the
+file's SHA-256) turns the retry into a recognised duplicate instead of a second message.
 
 - AMQP: a broker message belongs to the flow named by its ``type`` property, else its header
-  ``x-flow``, else its routing key. The consumer command ``integration-amqp-consumer`` (see
-  ``cli/amqp_consumer.py``) does this continuously; the scheduled pull is the fallback.
-- Files: ``<drop folder>/in/<flow_code>-<anything>.<ext>`` (or ``<flow_code>.<ext>``).
+  ``x-flow``, else its routing key. Its ``message_id`` is the idempotency key (publishers must set
+  it: without it a redelivery cannot be told from a new message). The consumer command
+  ``integration-amqp-consumer`` (``cli/amqp_consumer.py``) takes messages continuously; the
+  scheduled action "Integration: pull AMQP queues" is the fallback. A message for no active
+  inbound flow is dead-lettered to ``<queue>.dead``: declare the queue with its dead-letter layout
+  (``lib.amqp_transport.declare_queue``), or the broker drops what it is told to dead-letter.
+- Files: ``<drop folder>/in/<flow_code>-<anything>.<ext>`` or ``<flow_code>.<ext>``; flow codes
+  may contain dots (``partner.upsert-0001.json``). A file is read once it has not changed for
+  ``FILE_MIN_AGE`` seconds, for senders that write in place. Content already imported from the
+  endpoint (same SHA-256) is moved to done/ without a second message; a file that cannot be
+  imported goes to error/ with an integration exception.
+
+A body that is a JSON object becomes the payload; any other UTF-8 text is kept as it is, for
+CSV or XML handlers. Empty, binary or non-UTF-8 bodies are refused.
 """
 
+import hashlib
 import json
 import logging
-import os
 
-from odoo import _, api, models
+import psycopg2
+
+from odoo import _, api, fields, models
 
 from ..lib import amqp_transport, filedrop
-from ..lib.errors import PermanentError
+from ..lib.errors import PermanentError, TransientError
 from ..tools.endpoint_transport import amqp_url
 
 _logger = logging.getLogger(__name__)
+
+FILE_MIN_AGE = 10.0  # seconds without change before a dropped file is read
+# PostgreSQL down, a lock conflict or a concurrent transaction enqueueing the same key.
+DATABASE_BUSY = (psycopg2.OperationalError, psycopg2.InterfaceError)
+
+
+def commit_delivery(registry, endpoint_id, delivery, uid, context=None):
+    """AMQP callback: enqueue one broker message and commit it; True when it was new.
+
+    The caller acks only after this returned, i.e. after the commit. A database error becomes a
+    TransientError so the broker keeps the message and delivers it again.
+    """
+    try:
+        with registry.cursor() as cr:
+            env = api.Environment(cr, uid, context or {})
+            endpoint = env["integration.endpoint"].browse(endpoint_id)
+            return env["integration.inbound.poller"]._receive_delivery(endpoint, delivery)[1]
+    except DATABASE_BUSY as error:
+        raise TransientError(f"Database unavailable, message left in the broker: {error}") from None
+
+
+def file_flow_code(name):
+    """Flow code of a dropped file: ``<flow_code>-<anything>.<ext>`` or ``<flow_code>.<ext>``."""
+    head, dash, _tail = name.partition("-")
+    return head if dash else name.rsplit(".", 1)[0]
+
+
+def _json_safe(headers):
+    """AMQP headers as JSON values (the broker's x-death header holds dates, for example)."""
+
+    def plain(value):
+        return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+
+    return json.loads(json.dumps(headers, default=plain))
 
 
 class IntegrationInboundPoller(models.AbstractModel):
@@ -28,8 +75,14 @@ class IntegrationInboundPoller(models.AbstractModel):
     _description = "Integration Inbound Poller"
 
     @api.model
-    def _receive(self, endpoint, flow_code, body, message_id=None, headers=None):
-        """Enqueue one received body for ``endpoint``'s inbound flow ``flow_code``."""
+    def _receive(
+        self, endpoint, flow_code, body, message_id=None, headers=None, correlation_id=None
+    ):
+        """Enqueue ``body`` (bytes) for ``endpoint``'s inbound flow ``flow_code``.
+
+        Returns ``(message, created)``; raises PermanentError when no active inbound flow has
+        that code or the body cannot be queued.
+        """
         flow = self.env["integration.flow"].search(
             [
                 ("endpoint_id", "=", endpoint.id),
@@ -42,38 +95,64 @@ class IntegrationInboundPoller(models.AbstractModel):
         if not flow:
             raise PermanentError(
                 _(
-                    "%(endpoint)s has no active inbound flow %(flow)s.",
+                    "Endpoint %(endpoint)s has no active inbound flow %(flow)r.",
                     endpoint=endpoint.code,
-                    flow=flow_code,
+                    flow=flow_code or "",
                 )
             )
-        try:
-            payload = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            payload = body.decode("utf-8", errors="replace")  # CSV, XML...: the handler reads it
-        item = {"payload": payload, "idempotency_key": message_id, "headers": headers}
+        item = {
+            "payload": self._decode_body(body),
+            "idempotency_key": message_id,
+            "headers": headers,
+            "correlation_id": correlation_id,
+        }
         return self.env["integration.message"].enqueue_batch(flow, [item])[0]
+
+    @api.model
+    def _decode_body(self, body):
+        """A JSON object as a dict, any other UTF-8 text as it is (a BOM is dropped)."""
+        try:
+            text = body.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise PermanentError(
+                _("The content is not UTF-8 text (byte %(position)s).", position=error.start)
+            ) from None
+        if not text.strip():
+            raise PermanentError(_("The content is empty."))
+        if "\x00" in text:
+            raise PermanentError(_("The content is binary (it contains NUL bytes)."))
+        try:
+            payload = json.loads(text)
+        except (ValueError, RecursionError):
+            return text
+        return payload if isinstance(payload, dict) else text
 
     # ------------------------------------------------------------------ AMQP
     @api.model
     def _receive_delivery(self, endpoint, delivery):
-        """Enqueue one broker message and commit, before the caller acks it."""
+        """Enqueue one ``amqp_transport.Delivery``; return (message, created)."""
         properties = delivery.properties
-        headers = dict(properties.headers or {})
+        headers = _json_safe(properties.headers or {})
         flow_code = properties.type or headers.get("x-flow") or delivery.routing_key
-        self._receive(endpoint, flow_code, delivery.body, properties.message_id, headers or None)
+        return self._receive(
+            endpoint,
+            flow_code,
+            delivery.body,
+            message_id=properties.message_id,
+            headers=headers or None,
+            correlation_id=properties.correlation_id,
+        )
 
     @api.model
-    def _handle_delivery(self, endpoint_id, delivery):
-        """Callback for the AMQP transport: one committed transaction per broker message."""
-        with self.env.registry.cursor() as cr:
-            env = self.env(cr=cr)
-            env[self._name]._receive_delivery(
-                env["integration.endpoint"].browse(endpoint_id), delivery
-            )
+    def _commit_delivery(self, endpoint_id, delivery):
+        """Enqueue and commit one broker message in its own transaction, before its ack."""
+        return commit_delivery(
+            self.env.registry, endpoint_id, delivery, self.env.uid, self.env.context
+        )
 
     @api.model
     def _amqp_endpoints(self, codes=None):
+        """Active AMQP endpoints with an inbound queue (only those of ``codes`` if given)."""
         domain = [("transport", "=", "amqp"), ("amqp_queue", "!=", False)]
         if codes:
             domain.append(("code", "in", list(codes)))
@@ -81,85 +160,138 @@ class IntegrationInboundPoller(models.AbstractModel):
 
     @api.model
     def _cron_poll_amqp(self, max_messages=500):
-        """Scheduled: pull what the consumer command did not take (or runs without it)."""
+        """Scheduled: pull what the consumer command did not take (or when it does not run)."""
         for endpoint in self._amqp_endpoints():
             try:
                 taken = amqp_transport.pull(
                     amqp_url(endpoint),
                     endpoint.amqp_queue,
-                    lambda delivery, endpoint_id=endpoint.id: self._handle_delivery(
+                    lambda delivery, endpoint_id=endpoint.id: self._commit_delivery(
                         endpoint_id, delivery
                     ),
                     max_messages=max_messages,
                 )
             except Exception as error:  # one broker down must not stop the others
-                _logger.warning("Pulling %s failed: %s", endpoint.code, error)
+                _logger.warning("Pulling the queue of %s failed: %s", endpoint.code, error)
                 continue
             if taken:
-                _logger.info("Pulled %d messages from %s", taken, endpoint.code)
+                _logger.info("Took %d messages off the queue of %s", taken, endpoint.code)
 
     # ------------------------------------------------------------------ files
     @api.model
-    def _cron_poll_files(self, max_files=200):
-        """Scheduled: import the files dropped in every file endpoint's in/ folder."""
+    def _cron_poll_files(self, max_files=200, min_age=FILE_MIN_AGE):
+        """Scheduled: import up to ``max_files`` files from each file endpoint's in/ folder."""
         endpoints = (
             self.env["integration.endpoint"]
             .sudo()
             .search([("transport", "=", "file"), ("file_root", "!=", False)])
         )
         for endpoint in endpoints:
-            folders = filedrop.ensure_layout(endpoint.file_root)
-            for path in filedrop.ready_files(folders["in"])[:max_files]:
-                self._import_file(endpoint, path)
+            try:
+                folders = filedrop.ensure_layout(endpoint.file_root)
+                paths = filedrop.ready_files(folders["in"], min_age=min_age)[:max_files]
+            except OSError as error:
+                _logger.warning("Drop folder of %s unusable: %s", endpoint.code, error)
+                continue
+            imported = sum(self._import_file(endpoint, path) for path in paths)
+            if imported:
+                _logger.info("Imported %d files for %s", imported, endpoint.code)
 
     @api.model
     def _import_file(self, endpoint, path):
-        """Import one file exactly once, then move it to done/ (or error/)."""
-        checksum = filedrop.sha256_file(path)
-        Record = self.env["integration.file.record"].sudo()
-        if Record.search_count([("endpoint_id", "=", endpoint.id), ("checksum", "=", checksum)]):
-            filedrop.move_to(path, "done")  # imported before; the move was lost in a crash
-            return
-        flow_code = os.path.basename(path).split("-", 1)[0].split(".", 1)[0]
+        """Import one file once, commit, then move it to done/ (or error/); True when new."""
+        try:
+            body = path.read_bytes()
+        except FileNotFoundError:
+            return False  # taken by another worker meanwhile
+        except OSError as error:
+            self._reject_file(endpoint, path, str(error))
+            return False
+        checksum = hashlib.sha256(body).hexdigest()
         try:
             with self.env.registry.cursor() as cr:
-                env = self.env(cr=cr)
-                message, _created = env[self._name]._receive(
-                    env["integration.endpoint"].browse(endpoint.id),
-                    flow_code,
-                    path.read_bytes(),
-                    message_id=f"sha256:{checksum}",
-                    headers={"file_name": path.name},
+                created = self.env(cr=cr)[self._name]._register_file(
+                    endpoint.id, path.name, body, checksum
                 )
-                env["integration.file.record"].sudo().create(
-                    {
-                        "endpoint_id": endpoint.id,
-                        "file_name": path.name,
-                        "checksum": checksum,
-                        "size": path.stat().st_size,
-                        "message_id": message.id,
-                    }
-                )
-        except (PermanentError, OSError) as error:
+        except PermanentError as error:
             self._reject_file(endpoint, path, str(error))
-            return
-        filedrop.move_to(path, "done")
+            return False
+        except (*DATABASE_BUSY, psycopg2.IntegrityError) as error:
+            _logger.warning("%s: %s left in in/ for the next poll: %s", endpoint.code, path, error)
+            return False
+        self._move(endpoint, path, "done")
+        return created
+
+    @api.model
+    def _register_file(self, endpoint_id, file_name, body, checksum):
+        """Enqueue a file's content and record its checksum, unless it was imported before."""
+        endpoint = self.env["integration.endpoint"].browse(endpoint_id)
+        Record = self.env["integration.file.record"].sudo()
+        if Record.search_count([("endpoint_id", "=", endpoint_id), ("checksum", "=", checksum)]):
+            _logger.info("%s: %s was imported before; not again", endpoint.code, file_name)
+            return False
+        message, _created = self._receive(
+            endpoint,
+            file_flow_code(file_name),
+            body,
+            message_id=f"sha256:{checksum}",
+            headers={"file_name": file_name},
+        )
+        Record.create(
+            {
+                "endpoint_id": endpoint_id,
+                "file_name": file_name,
+                "checksum": checksum,
+                "size": len(body),
+                "message_id": message.id,
+            }
+        )
+        return True
 
     @api.model
     def _reject_file(self, endpoint, path, reason):
-        """Move a file that cannot be imported to error/ and tell people why."""
-        target = filedrop.move_to(path, "error")
-        self.env["integration.exception"].sudo().create(
+        """Record why a file cannot be imported (committed first), then move it to error/."""
+        _logger.warning("%s: %s not imported: %s", endpoint.code, path, reason)
+        with self.env.registry.cursor() as cr:
+            self.env(cr=cr)[self._name]._file_exception(endpoint.id, path.name, reason)
+        self._move(endpoint, path, "error")
+
+    @api.model
+    def _file_exception(self, endpoint_id, file_name, reason):
+        """Open (or refresh) the exception for a rejected file."""
+        endpoint = self.env["integration.endpoint"].sudo().browse(endpoint_id)
+        Exception_ = self.env["integration.exception"].sudo()
+        fingerprint = f"file:{endpoint_id}:{file_name}"
+        error = _(
+            "%(reason)s The file was moved to %(folder)s/error/; fix it and move it back to in/.",
+            reason=reason,
+            folder=endpoint.file_root,
+        )
+        exception = Exception_.search(
+            [("fingerprint", "=", fingerprint), ("state", "in", ("new", "in_progress"))], limit=1
+        )
+        if exception:
+            exception.write({"error": error, "last_seen_at": fields.Datetime.now()})
+            return exception
+        return Exception_.create(
             {
                 "name": _(
                     "%(endpoint)s: file %(file)s not imported",
                     endpoint=endpoint.code,
-                    file=path.name,
+                    file=file_name,
                 ),
                 "category": "validation",
-                "fingerprint": f"file:{endpoint.id}:{path.name}",
-                "endpoint_id": endpoint.id,
+                "fingerprint": fingerprint,
+                "endpoint_id": endpoint_id,
                 "company_id": endpoint.company_id.id,
-                "error": _("%(reason)s The file is in %(target)s.", reason=reason, target=target),
+                "error": error,
             }
         )
+
+    @api.model
+    def _move(self, endpoint, path, subfolder):
+        """Move a handled file; if that fails the next poll finds it again (no harm done)."""
+        try:
+            filedrop.move_to(path, subfolder)
+        except OSError as error:
+            _logger.error("%s: cannot move %s to %s/: %s", endpoint.code, path, subfolder, error)

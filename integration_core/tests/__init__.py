@@ -16,3 +16,5 @@ from . import test_lib_circuit
 from . import test_lib_filedrop
 from . import test_lib_http_transport
 from . import test_lib_amqp
+from . import test_amqp_inbound
+from . import test_file_inbound

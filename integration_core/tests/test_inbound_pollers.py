@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pika
 
+from odoo import SUPERUSER_ID, api
+from odoo.sql_db import db_connect
 from odoo.tests import tagged
 from odoo.tools import config
 
 from ..lib import amqp_transport
-from .common import IntegrationCase
+from .common import TEST_ENCRYPTION_KEY, IntegrationCase
 
 BROKER = "amqp://guest:guest@127.0.0.1:5672/%2F"
 
@@ -91,25 +93,75 @@ class TestAmqpInbound(IntegrationCase):
             self.env["integration.message"].search([("idempotency_key", "=", "lost-1")])
         )
 
-    def test_the_consumer_command_starts_and_stops(self):
-        """The CLI command is found by Odoo and consumes until idle (no committed data needed)."""
-        addons_path = config["addons_path"]
+    def consumer(self, *args):
+        """Run the consumer command as its own process, as in production; bounded in time."""
         command = [
             sys.executable,
             "-m",
             "odoo",
-            f"--addons-path={addons_path}",
+            f"--addons-path={config['addons_path']}",
             "integration-amqp-consumer",
             "-d",
             self.env.cr.dbname,
-            "--idle-timeout",
-            "1",
-            "--endpoint",
-            "NO_SUCH_ENDPOINT",
+            *args,
         ]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+        environ = dict(os.environ, INTEGRATION_ENCRYPTION_KEYS=TEST_ENCRYPTION_KEY)
+        return subprocess.run(
+            command, capture_output=True, text=True, timeout=120, check=False, env=environ
+        )
+
+    def test_the_consumer_command_without_endpoints_stops(self):
+        result = self.consumer("--idle-timeout", "1", "--endpoint", "NO_SUCH_ENDPOINT")
         self.assertEqual(result.returncode, 0, result.stderr[-2000:])
         self.assertIn("No AMQP endpoint with an inbound queue", result.stderr)
+
+    def test_the_consumer_command_commits_before_it_acks(self):
+        """The consumer process sees only committed data: commit some for real, then clean up."""
+        with db_connect(self.env.cr.dbname).cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            endpoint = env["integration.endpoint"].create(
+                {
+                    "name": "CLI consumer",
+                    "code": "AMQP_CLI",
+                    "environment": "test",
+                    "transport": "amqp",
+                    "url": "amqp://127.0.0.1:5672/%2F",
+                    "username": "guest",
+                    "secret": "guest",
+                    "amqp_queue": self.queue,
+                }
+            )
+            env["integration.flow"].create(
+                {
+                    "name": "p",
+                    "code": "partner.upsert",
+                    "endpoint_id": endpoint.id,
+                    "direction": "inbound",
+                    "handler": "integration.handler.noop",
+                    "state": "active",
+                }
+            )
+            endpoint_id = endpoint.id
+            cr.commit()  # pylint: disable=invalid-commit
+        self.addCleanup(self._delete_committed_endpoint, endpoint_id)
+        self.publish({"ref": "CLI-1"}, "cli-1")
+        result = self.consumer("--endpoint", "AMQP_CLI", "--max-messages", "1")
+        self.assertEqual(result.returncode, 0, result.stderr[-2000:])
+        self.assertEqual(self.queue_depth(self.queue), 0, "acked")
+        with db_connect(self.env.cr.dbname).cursor() as cr:
+            cr.execute(
+                "SELECT state FROM integration_message WHERE endpoint_id = %s"
+                " AND idempotency_key = 'cli-1'",
+                [endpoint_id],
+            )
+            self.assertEqual(cr.fetchall(), [("pending",)], "committed in the inbox")
+
+    def _delete_committed_endpoint(self, endpoint_id):
+        with db_connect(self.env.cr.dbname).cursor() as cr:
+            for table in ("integration_message", "integration_flow"):
+                cr.execute(f"DELETE FROM {table} WHERE endpoint_id = %s", [endpoint_id])
+            cr.execute("DELETE FROM integration_endpoint WHERE id = %s", [endpoint_id])
+            cr.commit()  # pylint: disable=invalid-commit
 
 
 @tagged("post_install", "-at_install")
