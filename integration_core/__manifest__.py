@@ -16,6 +16,7 @@
         "views/integration_message_views.xml",
         "views/integration_exception_views.xml",
         "views/integration_xref_views.xml",
+        "views/integration_xref_import_views.xml",
         "views/integration_ownership_views.xml",
         "views/integration_menus.xml",
     ],

@@ -6,6 +6,7 @@ from . import test_concurrency
 from . import test_secrets
 from . import test_park_resume
 from . import test_ownership
+from . import test_xref_import
 from . import test_http_api
 from . import test_rpc_api
 from . import test_inbound_pollers
