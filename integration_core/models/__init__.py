@@ -9,6 +9,7 @@ from . import integration_handler_noop
 from . import integration_handler_passthrough
 from . import integration_handler_partner
 from . import integration_queue_worker
+from . import integration_queue_outcome
 from . import integration_xref
 from . import integration_ownership
 from . import integration_file_record

@@ -1,0 +1,187 @@
+"""Writes the outcomes of a processed batch: states, attempt log, exceptions.
+
+The worker decides what happened to each message (``done``, ``retry``, ``deferred``,
+``waiting``, ``dead``); this model records it for the whole batch in a few set-based
+statements, in the batch's transaction, so the effects and the states commit together.
+"""
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class IntegrationQueueOutcome(models.AbstractModel):
+    _name = "integration.queue.outcome"
+    _description = "Integration Queue Outcome Writer"
+
+    @api.model
+    def _apply(self, outcomes):
+        """Write every outcome of a batch in a few statements, log the attempts, file exceptions."""
+        now = fields.Datetime.now()
+        attempt_rows = [_attempt_row(outcome) for outcome in outcomes]
+        groups = {}
+        for outcome in outcomes:
+            groups.setdefault(outcome["outcome"], []).append(outcome)
+        self._apply_done(groups.get("done", []), now)
+        self._apply_retry(groups.get("retry", []) + groups.get("deferred", []), now)
+        self._apply_dead(groups.get("dead", []), now)
+        self._apply_waiting(groups.get("waiting", []), now)
+        self.env["integration.message.attempt"]._log(attempt_rows)
+        self.env["integration.message"].invalidate_model()
+        self._file_exceptions(groups.get("dead", []))
+        self._file_missing_references(groups.get("waiting", []))
+        done = self.env["integration.message"].browse(
+            o["message"].id for o in groups.get("done", [])
+        )
+        done.exception_id._refresh_from_messages()
+
+    @api.model
+    def _apply_done(self, outcomes, now):
+        if not outcomes:
+            return
+        models_, ids_ = zip(*(_result_ref(o.get("result")) for o in outcomes), strict=True)
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE integration_message m
+                   SET state = 'done', done_at = %(now)s, write_date = %(now)s,
+                       lease_until = NULL, leased_by = NULL, error = NULL, error_kind = NULL,
+                       result_model = t.model, result_ids = t.ids
+                  FROM unnest(%(ids)s::int[], %(models)s::varchar[], %(rids)s::varchar[])
+                       AS t(id, model, ids)
+                 WHERE m.id = t.id
+                """,
+                now=now,
+                ids=[o["message"].id for o in outcomes],
+                models=list(models_),
+                rids=list(ids_),
+            )
+        )
+
+    @api.model
+    def _apply_retry(self, outcomes, now):
+        if not outcomes:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE integration_message m
+                   SET state = 'pending', write_date = %(now)s, lease_until = NULL,
+                       leased_by = NULL, next_attempt_at = t.next_at,
+                       attempts = m.attempts - t.uncount, error = COALESCE(t.error, m.error),
+                       error_kind = COALESCE(t.kind, m.error_kind)
+                  FROM unnest(%(ids)s::int[], %(nexts)s::timestamp[], %(uncount)s::int[],
+                              %(errors)s::text[], %(kinds)s::varchar[])
+                       AS t(id, next_at, uncount, error, kind)
+                 WHERE m.id = t.id
+                """,
+                now=now,
+                ids=[o["message"].id for o in outcomes],
+                nexts=[o.get("next_attempt_at") or o.get("until") or now for o in outcomes],
+                uncount=[1 if o["outcome"] == "deferred" else 0 for o in outcomes],
+                errors=[o.get("error") for o in outcomes],
+                kinds=[o.get("error_kind") for o in outcomes],
+            )
+        )
+
+    @api.model
+    def _apply_dead(self, outcomes, now):
+        if not outcomes:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE integration_message m
+                   SET state = 'dead', write_date = %(now)s, lease_until = NULL,
+                       leased_by = NULL, error = t.error, error_kind = t.kind
+                  FROM unnest(%(ids)s::int[], %(errors)s::text[], %(kinds)s::varchar[])
+                       AS t(id, error, kind)
+                 WHERE m.id = t.id
+                """,
+                now=now,
+                ids=[o["message"].id for o in outcomes],
+                errors=[o["error"] for o in outcomes],
+                kinds=[o["error_kind"] for o in outcomes],
+            )
+        )
+
+    @api.model
+    def _apply_waiting(self, outcomes, now):
+        if not outcomes:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE integration_message m
+                   SET state = 'waiting', write_date = %(now)s, lease_until = NULL,
+                       leased_by = NULL, error = t.error, error_kind = NULL,
+                       waiting_model = t.model, waiting_code = t.code,
+                       waiting_since = COALESCE(m.waiting_since, %(now)s),
+                       waiting_deadline = COALESCE(
+                           m.waiting_deadline,
+                           %(now)s + make_interval(mins => f.waiting_deadline_minutes))
+                  FROM unnest(%(ids)s::int[], %(errors)s::text[], %(models)s::varchar[],
+                              %(codes)s::varchar[]) AS t(id, error, model, code),
+                       integration_flow f
+                 WHERE m.id = t.id AND f.id = m.flow_id
+                """,
+                now=now,
+                ids=[o["message"].id for o in outcomes],
+                errors=[o["error"] for o in outcomes],
+                models=[o["model"] for o in outcomes],
+                codes=[o["code"] for o in outcomes],
+            )
+        )
+
+    @api.model
+    def _file_missing_references(self, outcomes):
+        """One exception per flow and missing reference, so people see what to create."""
+        groups = {}
+        for outcome in outcomes:
+            key = (outcome["message"].flow_id.id, outcome["model"], outcome["code"])
+            groups.setdefault(key, []).append(outcome)
+        Exception_ = self.env["integration.exception"].sudo()
+        for (_flow, model, code), group in groups.items():
+            messages = self.env["integration.message"].browse(o["message"].id for o in group)
+            Exception_._record_failure(
+                messages,
+                "missing_master_data",
+                group[0]["error"],
+                cause=f"{model}:{code}",
+                severity="low",
+            )
+
+    @api.model
+    def _file_exceptions(self, outcomes):
+        """One exception per flow, category and error: grouped, never one per message."""
+        groups = {}
+        for outcome in outcomes:
+            key = (outcome["message"].flow_id.id, outcome["category"], outcome["error"])
+            groups.setdefault(key, []).append(outcome["message"].id)
+        Exception_ = self.env["integration.exception"].sudo()
+        for (_flow, category, error), ids in groups.items():
+            Exception_._record_failure(self.env["integration.message"].browse(ids), category, error)
+
+
+def _result_ref(result):
+    """(model, "id,id") of the records a handler returned, or (None, None)."""
+    if isinstance(result, models.BaseModel) and result:
+        return result._name, ",".join(str(i) for i in result.ids)
+    return None, None
+
+
+def _attempt_row(outcome):
+    message = outcome["message"]
+    result = outcome.get("result")
+    status = outcome.get("status_code") or getattr(result, "status_code", None)
+    return {
+        "message_id": message.id,
+        "flow_id": message.flow_id.id,
+        "company_id": message.company_id.id,
+        "number": message.attempts,
+        "started_at": outcome["started_at"],
+        "duration_ms": outcome.get("duration_ms", 0),
+        "outcome": outcome["outcome"],
+        "status_code": status if isinstance(status, int) else None,
+        "error": outcome.get("error"),
+        "worker": outcome["worker"],
+    }
