@@ -36,11 +36,13 @@ class IntegrationHandlerPartner(models.AbstractModel):
             if not parent:
                 raise MissingReference("res.partner", str(parent_ref))
             values["parent_id"] = parent.id
-        if Xref._resolve(endpoint, "res.partner", ref):
-            return Xref._upsert(endpoint, "res.partner", ref, values)
+        partner = Xref._resolve(endpoint, "res.partner", ref)
+        if partner:
+            partner.write(values)
+            return partner
         if not values.get("name"):
             raise PermanentError(_("A new contact needs a name (code %s).", ref))
-        return Xref._upsert(endpoint, "res.partner", ref, dict(values, ref=ref))
+        return Xref._create_linked(endpoint, "res.partner", ref, dict(values, ref=ref))
 
     @api.model
     def _values(self, payload):

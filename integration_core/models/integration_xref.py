@@ -136,6 +136,13 @@ class IntegrationXref(models.Model):
         if record:
             record.write(values)
             return record
+        return self._create_linked(endpoint, model, code, values)
+
+    @api.model
+    def _create_linked(self, endpoint, model, code, values):
+        """Create a record and the cross-reference from ``code`` to it."""
         record = self.env[model].create(values)
-        self._link(endpoint, code, record)
+        self.sudo().create(
+            {"endpoint_id": endpoint.id, "model": model, "external_code": code, "res_id": record.id}
+        )
         return record

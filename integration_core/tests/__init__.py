@@ -9,7 +9,6 @@ from . import test_ownership
 from . import test_xref_import
 from . import test_http_api
 from . import test_rpc_api
-from . import test_inbound_pollers
 from . import test_lib_backoff
 from . import test_lib_signing
 from . import test_lib_crypto
