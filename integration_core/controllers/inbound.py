@@ -1,27 +1,56 @@
 """Inbound HTTP API: ``POST /integration/v1/<endpoint_code>/<flow_code>``.
 
-The contract is documented in README.rst (External API). Every refusal is a JSON body
-``{"error": {"code", "message"}}`` with a 4xx status; a temporary failure on our side is a 503.
-Concurrency errors from PostgreSQL are re-raised so that Odoo replays the whole request.
+The contract is documented in README.rst (External API). Every answer is JSON: 202 or 200 with
+the messages, ``{"error": {"code", "message"}}`` with a 4xx status for a refusal, 503 for a
+temporary failure on our side. A refusal rolls the transaction back and is logged with endpoint,
+flow, status, reason and remote address, never the key, the signature or the body.
+
+PostgreSQL concurrency failures, and a concurrent enqueue of the same idempotency keys, are
+re-raised so that Odoo's request retry (``odoo.service.model.retrying``) replays the request in a
+new transaction. On the last try we answer a JSON 503 ourselves: Odoo would answer an HTML 500.
 """
 
+import contextlib
 import json
 import logging
 from datetime import timedelta
 
 import psycopg2
+from psycopg2 import errorcodes
+from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, fields, http
+from odoo.exceptions import AccessError, UserError
 from odoo.http import request
+from odoo.service import model as service_model
+from odoo.tools import SQL
 
 from ..lib import signing
-from ..lib.inbound_api import ApiError, RateLimiter, bearer_token, parse_messages
+from ..lib.inbound_api import (
+    ApiError,
+    RateLimiter,
+    bearer_token,
+    check_content_type,
+    check_size,
+    optional_header,
+    parse_messages,
+)
 
 _logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 SIGNATURE_HEADER = "X-Signature"
+API_GROUP = "integration_core.group_integration_api"
+_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+# Kept in the request's environ, which survives Odoo's replays of the request.
+_TRIES_KEY = "integration_core.tries"
 _rate_limiter = RateLimiter()
+
+
+class _RetryableError(SerializationFailure):
+    """A failure that Odoo's request retry replays (it looks at the class and ``pgcode``)."""
+
+    pgcode = errorcodes.SERIALIZATION_FAILURE
 
 
 def _json_response(status, body, headers=None):
@@ -32,12 +61,28 @@ def _json_response(status, body, headers=None):
     )
 
 
+def _is_retryable(error):
+    if isinstance(error, psycopg2.OperationalError):
+        return error.pgcode in service_model.PG_CONCURRENCY_ERRORS_TO_RETRY
+    # enqueue_batch raises it when another transaction holds the same keys, uncommitted.
+    return isinstance(error, UserError) and str(error).startswith("Concurrent enqueue")
+
+
+def _is_last_try():
+    """Count this try; True when Odoo will not replay the request again."""
+    environ = request.httprequest.environ
+    environ[_TRIES_KEY] = environ.get(_TRIES_KEY, 0) + 1
+    return environ[_TRIES_KEY] >= service_model.MAX_TRIES_ON_CONCURRENCY_FAILURE
+
+
 class InboundApi(http.Controller):
+    # Every method is routed here so that the controller answers 405 in JSON: with only POST,
+    # werkzeug's router would answer other methods with an HTML page.
     @http.route(
         "/integration/v1/<string:endpoint_code>/<string:flow_code>",
         type="http",
         auth="none",
-        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        methods=["POST", "GET", "PUT", "PATCH", "DELETE", "OPTIONS"],
         csrf=False,
         save_session=False,
         readonly=False,
@@ -46,23 +91,42 @@ class InboundApi(http.Controller):
         """Queue the posted message(s); answer 202 with their ids (200 if all were known)."""
         try:
             status, body = self._receive(endpoint_code, flow_code)
+            request.env.flush_all()  # a concurrency error must surface before we answer
             return _json_response(status, body)
         except ApiError as error:
-            _logger.info(
-                "Inbound %s/%s from %s refused: %s %s",
-                endpoint_code,
-                flow_code,
-                request.httprequest.remote_addr,
-                error.status,
-                error.code,
+            return self._refuse(error, endpoint_code, flow_code)
+        except AccessError:
+            error = ApiError(403, "access_denied", "The account may not enqueue on this flow.")
+            return self._refuse(error, endpoint_code, flow_code)
+        except Exception as error:
+            if _is_retryable(error) and not _is_last_try():
+                if isinstance(error, psycopg2.OperationalError):
+                    raise
+                raise _RetryableError(str(error)) from error
+            _logger.exception("Inbound %r/%r failed", endpoint_code, flow_code)
+            error = ApiError(
+                503,
+                "temporarily_unavailable",
+                "Temporary failure: retry later.",
+                {"Retry-After": "5"},
             )
-            return _json_response(error.status, error.body(), error.headers)
-        except (psycopg2.OperationalError, psycopg2.IntegrityError):
-            raise  # Odoo rolls back and replays the request
-        except Exception:
-            _logger.exception("Inbound %s/%s failed", endpoint_code, flow_code)
-            error = ApiError(503, "temporarily_unavailable", "Temporary failure: retry later.")
-            return _json_response(503, error.body(), {"Retry-After": "5"})
+            return self._refuse(error, endpoint_code, flow_code)
+
+    def _refuse(self, error, endpoint_code, flow_code):
+        """Roll back, log the refusal and answer it in JSON."""
+        request.env.cr.rollback()
+        level = logging.INFO if error.status in (400, 404, 405, 413, 415) else logging.WARNING
+        _logger.log(
+            level,
+            "Inbound %r/%r from %s refused: %s %s (%s)",
+            endpoint_code,
+            flow_code,
+            request.httprequest.remote_addr,
+            error.status,
+            error.code,
+            error.message,
+        )
+        return _json_response(error.status, error.body(), error.headers)
 
     def _receive(self, endpoint_code, flow_code):
         http_request = request.httprequest
@@ -71,38 +135,36 @@ class InboundApi(http.Controller):
         env = request.env(user=SUPERUSER_ID)
         param = env["ir.config_parameter"].get_param("integration.max_request_bytes")
         max_bytes = int(param or 0) or DEFAULT_MAX_BYTES
-        if (http_request.content_length or 0) > max_bytes:
-            raise ApiError(413, "too_large", f"The body is over {max_bytes} bytes.")
+        check_size(http_request.content_length, max_bytes)
+        token = bearer_token(http_request.headers.get("Authorization"))
+        signature = http_request.headers.get(SIGNATURE_HEADER)
+        if not (token or signature):
+            raise ApiError(
+                401, "missing_credentials", "Send a Bearer API key or a signature.", _CHALLENGE
+            )
         endpoint, flow = self._route_target(env, endpoint_code, flow_code)
-        raw = http_request.get_data(cache=True)
-        if len(raw) > max_bytes:
-            raise ApiError(413, "too_large", f"The body is over {max_bytes} bytes.")
-        user = self._authenticate(env, endpoint, raw)
-        if flow.state != "active" or flow.direction != "inbound":
+        check_content_type(http_request.mimetype)
+        raw = http_request.get_data(cache=True)  # cached: Odoo may replay the request
+        check_size(len(raw), max_bytes)
+        if token:
+            user = self._api_key_user(env, endpoint, token)
+        else:
+            user = self._signature_user(endpoint, signature, raw)
+        self._check_service_account(user, endpoint)
+        if flow.state != "active":
             raise ApiError(403, "flow_inactive", f"Flow {flow_code} does not accept messages now.")
         _rate_limiter.check(endpoint.id, endpoint.rate_limit_per_minute)
-        payloads, is_batch = parse_messages(raw)
-        key = http_request.headers.get("Idempotency-Key")
+        payloads, _is_batch = parse_messages(raw)
+        key = optional_header(http_request.headers, "Idempotency-Key")
         if key and len(payloads) > 1:
             raise ApiError(400, "idempotency_key_with_batch", "Idempotency-Key is for one message.")
-        correlation = http_request.headers.get("X-Correlation-Id")
+        correlation = optional_header(http_request.headers, "X-Correlation-Id")
         items = [
             {"payload": payload, "idempotency_key": key, "correlation_id": correlation}
             for payload in payloads
         ]
-        as_user = env["integration.message"].with_user(user).with_company(endpoint.company_id)
-        results = as_user.enqueue_batch(flow.with_user(user), items)
-        body = {
-            "messages": [
-                {
-                    "id": message.id,
-                    "idempotency_key": message.idempotency_key,
-                    "state": message.sudo().state,
-                    "duplicate": not created,
-                }
-                for message, created in results
-            ]
-        }
+        results = self._enqueue(user, endpoint, flow, items)
+        body = {"messages": [_summary(message, created) for message, created in results]}
         return (202 if any(created for _m, created in results) else 200), body
 
     def _route_target(self, env, endpoint_code, flow_code):
@@ -110,51 +172,78 @@ class InboundApi(http.Controller):
         if not endpoint:
             raise ApiError(404, "unknown_endpoint", f"No endpoint {endpoint_code}.")
         flow = env["integration.flow"].search(
-            [("endpoint_id", "=", endpoint.id), ("code", "=", flow_code)], limit=1
+            [
+                ("endpoint_id", "=", endpoint.id),
+                ("code", "=", flow_code),
+                ("direction", "=", "inbound"),
+            ],
+            limit=1,
         )
         if not flow:
-            raise ApiError(404, "unknown_flow", f"No flow {flow_code} on {endpoint_code}.")
+            raise ApiError(404, "unknown_flow", f"No inbound flow {flow_code} on {endpoint_code}.")
         return endpoint, flow
 
-    def _authenticate(self, env, endpoint, raw):
-        """The service account the request speaks for (API key or HMAC signature)."""
-        headers = request.httprequest.headers
-        token = bearer_token(headers.get("Authorization"))
-        signature = headers.get(SIGNATURE_HEADER)
-        if token:
-            key = env["integration.api.key"]._authenticate(token)
-            if not key:
-                raise ApiError(401, "invalid_api_key", "Unknown or revoked API key.", _CHALLENGE)
-            if key.endpoint_id != endpoint:
-                raise ApiError(403, "wrong_endpoint", "This key belongs to another endpoint.")
-            self._touch(key)
-            user = key.user_id
-        elif signature:
-            secret = endpoint._get_inbound_hmac_secret()
-            try:
-                if not secret:
-                    raise signing.SignatureError("no inbound secret configured")
-                signing.verify(secret, signature, raw)
-            except signing.SignatureError:
-                raise ApiError(401, "invalid_signature", "The signature does not verify.") from None
-            user = endpoint.inbound_user_id
-            if not user:
-                raise ApiError(403, "no_service_account", "No service account for signed requests.")
-        else:
+    def _api_key_user(self, env, endpoint, token):
+        key = env["integration.api.key"]._authenticate(token)
+        if not key:
+            raise ApiError(401, "invalid_api_key", "Unknown or revoked API key.", _CHALLENGE)
+        if key.endpoint_id != endpoint:
+            raise ApiError(403, "wrong_endpoint", "This key belongs to another endpoint.")
+        self._touch(key)
+        return key.user_id
+
+    def _signature_user(self, endpoint, signature, raw):
+        try:
+            signing.verify(endpoint._get_inbound_hmac_secret() or (), signature, raw)
+        except signing.SignatureError:
             raise ApiError(
-                401, "missing_credentials", "Send a Bearer API key or a signature.", _CHALLENGE
-            )
-        if not (user.active and user.has_group("integration_core.group_integration_api")):
+                401, "invalid_signature", "The signature does not verify.", _CHALLENGE
+            ) from None
+        if not endpoint.inbound_user_id:
+            raise ApiError(403, "no_service_account", "No service account for signed requests.")
+        return endpoint.inbound_user_id
+
+    def _check_service_account(self, user, endpoint):
+        """Refuse accounts that may not enqueue, or not in the endpoint's company."""
+        if not (user.active and user.has_group(API_GROUP)):
             raise ApiError(403, "not_a_service_account", "The account may not enqueue messages.")
         if endpoint.company_id not in user.company_ids:
             raise ApiError(403, "company_not_allowed", "The account may not use this endpoint.")
-        return user
 
     def _touch(self, key):
-        """Record when a key was last used, at most once a minute (no write per request)."""
+        """Record when a key was last used: at most once a minute, never waiting on a lock."""
         now = fields.Datetime.now()
-        if not key.last_used_at or now - key.last_used_at > timedelta(minutes=1):
-            key.sudo().last_used_at = now
+        if key.last_used_at and now - key.last_used_at < timedelta(minutes=1):
+            return
+        cr = request.env.cr
+        # A serialization failure means a concurrent request has just recorded it.
+        with contextlib.suppress(SerializationFailure), cr.savepoint(flush=False):
+            cr.execute(
+                SQL(
+                    "UPDATE integration_api_key SET last_used_at = %s WHERE id IN ("
+                    " SELECT id FROM integration_api_key WHERE id = %s"
+                    " FOR UPDATE SKIP LOCKED)",
+                    now,
+                    key.id,
+                ),
+                log_exceptions=False,
+            )
+        key.invalidate_recordset(["last_used_at"])
+
+    def _enqueue(self, user, endpoint, flow, items):
+        """Enqueue as the service account in the endpoint's company, so record rules apply."""
+        messages = request.env["integration.message"].with_user(user)
+        messages = messages.with_company(endpoint.company_id)
+        return messages.enqueue_batch(flow.with_env(messages.env), items)
 
 
-_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+def _summary(message, created):
+    # sudo: a duplicate may have been enqueued by another account of the same endpoint; the
+    # caller knows its idempotency key and gets its id and state, nothing more.
+    message = message.sudo()
+    return {
+        "id": message.id,
+        "idempotency_key": message.idempotency_key,
+        "state": message.state,
+        "duplicate": not created,
+    }

@@ -1,4 +1,4 @@
-"""Plain parts of the inbound HTTP API: body parsing, credentials, rate limiting, errors.
+"""Plain parts of the inbound HTTP API: body parsing, headers, rate limiting, errors.
 
 The controller (``controllers/inbound.py``) stays thin: it looks records up and enqueues;
 everything that can be decided from the request alone is decided here.
@@ -9,6 +9,9 @@ import threading
 import time
 
 MAX_BATCH = 1000
+MAX_HEADER_LENGTH = 255
+# Bodies of these types are parsed (and consumed) by the web framework as forms.
+FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class ApiError(Exception):
@@ -25,6 +28,12 @@ class ApiError(Exception):
         return {"error": {"code": self.code, "message": self.message}}
 
 
+def _reject_constant(name):
+    # NaN and Infinity are accepted by Python's json but are not JSON: refuse them here rather
+    # than store a payload no other system can read.
+    raise ValueError(f"{name} is not valid JSON")
+
+
 def parse_messages(raw, max_batch=MAX_BATCH):
     """(payloads, is_batch) from a request body: one JSON object or {"messages": [...]}."""
     try:
@@ -32,7 +41,7 @@ def parse_messages(raw, max_batch=MAX_BATCH):
     except UnicodeDecodeError:
         raise ApiError(400, "invalid_encoding", "The body must be UTF-8 encoded JSON.") from None
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_constant=_reject_constant)
     except (ValueError, RecursionError):
         raise ApiError(400, "invalid_json", "The body is not valid JSON.") from None
     if not isinstance(document, dict):
@@ -50,6 +59,28 @@ def parse_messages(raw, max_batch=MAX_BATCH):
             400, "invalid_message", f"Batch items must be JSON objects (not item {bad[0]})."
         )
     return messages, True
+
+
+def check_content_type(mimetype):
+    """Refuse form encodings: the framework would consume the body before we read it."""
+    if mimetype in FORM_MIMETYPES:
+        raise ApiError(
+            415, "unsupported_media_type", "Send the body as Content-Type: application/json."
+        )
+
+
+def check_size(size, max_bytes):
+    """Refuse a body (or a Content-Length) above ``max_bytes``."""
+    if size and size > max_bytes:
+        raise ApiError(413, "too_large", f"The body is over {max_bytes} bytes.")
+
+
+def optional_header(headers, name, max_length=MAX_HEADER_LENGTH):
+    """The stripped value of header ``name``, or None; refuse values too long to store."""
+    value = (headers.get(name) or "").strip()
+    if len(value) > max_length:
+        raise ApiError(400, "invalid_header", f"{name} is longer than {max_length} characters.")
+    return value or None
 
 
 def bearer_token(header_value):

@@ -302,11 +302,13 @@ class IntegrationMessage(models.Model):
             raise UserError(_("An explicit idempotency key applies to a single payload."))
         items = [{"payload": p, "idempotency_key": idempotency_key} for p in payloads]
         results = self.enqueue_batch(flow, items)
+        # A duplicate may have been sent first by another service account of the endpoint:
+        # report its id and state without opening the rest of it to the caller.
         return [
             {
                 "id": message.id,
-                "idempotency_key": message.idempotency_key,
-                "state": message.state,
+                "idempotency_key": message.sudo().idempotency_key,
+                "state": message.sudo().state,
                 "duplicate": not created,
             }
             for message, created in results

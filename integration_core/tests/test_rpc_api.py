@@ -1,5 +1,6 @@
 import json
 import xmlrpc.client
+from functools import partial
 
 from odoo.tests import HttpCase, get_db_name, new_test_user, tagged
 
@@ -78,13 +79,29 @@ class TestRpcApi(HttpCase):
         [status] = self.xmlrpc("erp_service", "get_status", [first["id"]])
         self.assertEqual((status["id"], status["state"]), (first["id"], "pending"))
 
-    def test_errors_are_clear_faults(self):
+    def assertFault(self, call, code, message):
         with self.assertRaises(xmlrpc.client.Fault) as raised:
-            self.xmlrpc("erp_service", "enqueue_external", "RPC_ERP", "nope", {"a": 1})
-        self.assertIn("Unknown endpoint or flow: RPC_ERP/nope", raised.exception.faultString)
-        new_test_user(self.env, login="planner", groups="base.group_user")
-        with self.assertRaises(xmlrpc.client.Fault):
-            self.xmlrpc("planner", "enqueue_external", "RPC_ERP", "contacts", {"a": 1})
+            call()
+        fault = raised.exception
+        self.assertEqual(fault.faultCode, code)
+        self.assertIn(message, fault.faultString)
+        self.assertNotIn("Traceback", fault.faultString)
+
+    def test_errors_are_clear_faults(self):
+        enqueue = partial(self.xmlrpc, "erp_service", "enqueue_external", "RPC_ERP")
+        self.assertFault(
+            lambda: enqueue("nope", {"a": 1}), 2, "Unknown endpoint or flow: RPC_ERP/nope"
+        )
+        self.flow.state = "retired"
+        self.assertFault(lambda: enqueue("contacts", {"a": 1}), 2, "is not active")
+        self.flow.state = "active"
+        self.assertFault(lambda: enqueue("contacts", "text"), 2, "Payloads must be")
+        new_test_user(self.env, login="plant_planner", groups="base.group_user")
+        planner = partial(self.xmlrpc, "plant_planner", "enqueue_external", "RPC_ERP", "contacts")
+        self.assertFault(lambda: planner({"a": 1}), 4, "Only integration service accounts")
+        self.assertFalse(
+            self.env["integration.message"].search_count([("flow_id", "=", self.flow.id)])
+        )
 
     def test_service_accounts_read_only_their_own_messages(self):
         [mine] = self.xmlrpc(
@@ -94,21 +111,20 @@ class TestRpcApi(HttpCase):
         self.assertEqual(len(self.xmlrpc("erp_service", "get_status", [mine["id"]])), 1)
 
     def test_enqueue_over_jsonrpc(self):
-        answer = self.jsonrpc(
-            "erp_service",
-            "enqueue_external",
-            "RPC_ERP",
-            "contacts",
-            {"message_id": "j-1", "ref": "J"},
+        enqueue = partial(self.jsonrpc, "erp_service", "enqueue_external", "RPC_ERP")
+        [first] = enqueue("contacts", {"message_id": "j-1", "ref": "J"})["result"]
+        self.assertEqual((first["idempotency_key"], first["duplicate"]), ("j-1", False))
+        [again] = enqueue("contacts", [{"message_id": "j-1", "ref": "J"}])["result"]
+        self.assertEqual((again["id"], again["duplicate"]), (first["id"], True))
+        self.assertEqual(
+            self.env["integration.message"].search_count([("flow_id", "=", self.flow.id)]), 1
         )
-        self.assertEqual(answer["result"][0]["idempotency_key"], "j-1")
-        again = self.jsonrpc(
-            "erp_service",
-            "enqueue_external",
-            "RPC_ERP",
-            "contacts",
-            {"message_id": "j-1", "ref": "J"},
-        )
-        self.assertTrue(again["result"][0]["duplicate"])
-        failed = self.jsonrpc("erp_service", "enqueue_external", "NOPE", "contacts", {"a": 1})
-        self.assertIn("Unknown endpoint or flow", failed["error"]["data"]["message"])
+        [status] = self.jsonrpc("erp_service", "get_status", [first["id"]])["result"]
+        self.assertEqual(status["state"], "pending")
+        failed = self.jsonrpc("erp_service", "enqueue_external", "NOPE", "contacts", {})
+        failed = failed["error"]["data"]
+        self.assertEqual(failed["name"], "odoo.exceptions.UserError")
+        self.assertEqual(failed["message"], "Unknown endpoint or flow: NOPE/contacts")
+        new_test_user(self.env, login="plant_planner", groups="base.group_user")
+        refused = self.jsonrpc("plant_planner", "enqueue_external", "RPC_ERP", "contacts", {"a": 1})
+        self.assertEqual(refused["error"]["data"]["name"], "odoo.exceptions.AccessError")
