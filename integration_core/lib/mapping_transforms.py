@@ -7,8 +7,28 @@ parameters and a ``TransformContext`` and returns the new value or raises ``Mapp
 the evaluator (``mapping.py``) turns that into an issue with a path. There is deliberately no way
 to plug in code: mappings are edited in the UI by people who must not run Python on the server.
 
+- ``strip``, ``upper``, ``lower``: text (an integer counts as its digits).
+- ``integer``: int, integral float or numeric text -> int within 64 bits (no bool, no "1.5").
+- ``decimal`` [precision]: a number or numeric text -> float, rounded half-up at ``precision``
+  digits through Decimal (floats are read by their repr, so 2.675 -> 2.68). No NaN, inf, bool.
+- ``date`` [format="%Y-%m-%d"] -> ``datetime.date``.
+- ``datetime`` [format, tz="UTC"]: ISO 8601 (offset optional) or a strptime format -> naive UTC
+  ``datetime`` as Odoo stores it; naive text is wall-clock time in ``tz``.
+- ``uom`` from_uom|from_uom_path, to_uom|to_uom_path: quantity conversion by ``convert_uom``;
+  a ``*_path`` reads the unit from the same object as the line (e.g. the order line).
+- ``value_map`` table: external code -> internal value; ``xref`` model: external code -> id.
+
 Direction matters only where the meaning is not symmetric: ``date``/``datetime`` parse text on the
 way in and format on the way out; ``value_map``/``xref`` call the reverse resolvers on the way out.
+
+Resolvers: any object (the Odoo wrapper supplies one per endpoint) with the methods
+``convert_uom(value: float, from_code, to_code) -> number``, ``map_value(table, code) -> value``,
+``reverse_value_map(table, value) -> code``, ``lookup_xref(model, code) -> id`` and
+``reverse_xref(model, id: int) -> code``. Codes and table values arrive as text (10 -> "10"). A
+missing method is a ``no_resolver`` issue. Resolvers raise ``MappingValueError`` (or
+``errors.MissingReference``) for data problems, or return None for an unknown code; any other
+exception means the resolver itself failed (database down): it propagates out of ``evaluate``
+unchanged, so the queue retries instead of blaming the payload.
 """
 
 import math
@@ -131,13 +151,9 @@ def _text(value):
     """Text, or an integer as its digits: legacy systems send item codes as JSON numbers."""
     if isinstance(value, str):
         return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value) if value.bit_length() < 128 else _raise(_wrong_type(value, "text"))
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() < 128:
+        return str(value)
     raise _wrong_type(value, "text")
-
-
-def _raise(error):
-    raise error
 
 
 def _code_text(value):
@@ -156,7 +172,8 @@ def _to_decimal(value):
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float | Decimal):
-        if not math.isfinite(value):
+        # Decimal.is_finite also covers signalling NaN, which math.isfinite cannot even convert.
+        if not (value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)):
             raise MappingValueError(f"{value} is not a finite number", "invalid_number")
         # repr() of a float is the shortest text giving it back: 2.675 stays "2.675".
         return Decimal(repr(value)) if isinstance(value, float) else value
@@ -169,7 +186,10 @@ def _to_decimal(value):
 
 
 def _finite_float(number):
-    result = float(number)
+    try:
+        result = float(number)
+    except (ValueError, ArithmeticError):  # a resolver's Decimal("sNaN")
+        raise MappingValueError(f"{short_repr(number)} is not a number", "invalid_number") from None
     if not math.isfinite(result):
         raise MappingValueError("the number is too large", "out_of_range")
     return result + 0.0  # -0.0 becomes 0.0
@@ -179,7 +199,9 @@ def _zone(name):
     try:
         return ZoneInfo(name)
     except Exception:  # ZoneInfoNotFoundError, ValueError for "../x", OSError for odd names
-        raise MappingValueError(f"unknown time zone {short_repr(name, 40)}", "invalid_spec") from None
+        raise MappingValueError(
+            f"unknown time zone {short_repr(name, 40)}", "invalid_spec"
+        ) from None
 
 
 # --- transforms ----------------------------------------------------------------------------
@@ -370,6 +392,7 @@ class Param:
 class Transform:
     function: Callable
     params: tuple = ()
+    check: Callable[[dict], list] | None = None  # rules across parameters
 
 
 def _uom_problems(params):
@@ -402,56 +425,11 @@ TRANSFORMS = {
             Param("from_uom_path", _check_path),
             Param("to_uom_path", _check_path),
         ),
+        _uom_problems,
     ),
     "value_map": Transform(_value_map, (Param("table", _check_name, required=True),)),
     "xref": Transform(_xref, (Param("model", _check_name, required=True),)),
 }
-
-
-def _normalize(item):
-    """``(name, params)`` from ``"name"``, ``(name, *args)``, ``(name, {..})`` or a dict."""
-    if isinstance(item, str):
-        return item, {}
-    if isinstance(item, dict):
-        params = dict(item)
-        return params.pop("name", None), params
-    if isinstance(item, list | tuple) and item:
-        name, args = item[0], list(item[1:])
-        if len(args) == 1 and isinstance(args[0], dict):
-            return name, dict(args[0])
-        declared = TRANSFORMS[name].params if isinstance(name, str) and name in TRANSFORMS else ()
-        if len(args) > len(declared):
-            return name, {"": args}  # reported as too many parameters below
-        return name, {param.name: arg for param, arg in zip(declared, args, strict=False)}
-    return None, {}
-
-
-def _transform_problems(name, params):
-    if not isinstance(name, str) or name not in TRANSFORMS:
-        return [f"unknown transform {short_repr(name, 40)}"]
-    declared = {param.name: param for param in TRANSFORMS[name].params}
-    problems = [f"{name}: too many parameters" for key in params if key == ""]
-    problems += [f"{name}: unknown parameter {key!r}" for key in params if key and key not in declared]
-    for param in declared.values():
-        value = params.get(param.name)
-        if value is None:
-            problems += [f"{name}: {param.name} is required"] if param.required else []
-        elif problem := param.check(value):
-            problems.append(f"{name}: {param.name} {problem}")
-    return problems + (_uom_problems(params) if name == "uom" else [])
-
-
-def prepare_transforms(items):
-    """``(prepared, problems)``: ``[(name, params)]`` ready to apply, and what is wrong."""
-    if not isinstance(items, list | tuple):
-        return [], ["transforms must be a list"]
-    prepared, problems = [], []
-    for number, item in enumerate(items, 1):
-        name, params = _normalize(item)
-        found = _transform_problems(name, params)
-        problems += [f"transform {number}: {problem}" for problem in found]
-        prepared.append((name, params))
-    return prepared, problems
 
 
 def apply_transform(name, params, value, ctx):
