@@ -18,6 +18,7 @@
         "views/integration_xref_views.xml",
         "views/integration_xref_import_views.xml",
         "views/integration_ownership_views.xml",
+        "views/integration_value_map_views.xml",
         "views/integration_menus.xml",
     ],
     "assets": {

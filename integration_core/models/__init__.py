@@ -14,3 +14,5 @@ from . import integration_xref
 from . import integration_ownership
 from . import integration_file_record
 from . import integration_inbound_poller
+from . import integration_value_map
+from . import integration_value_map_line

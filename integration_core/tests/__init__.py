@@ -7,6 +7,7 @@ from . import test_secrets
 from . import test_park_resume
 from . import test_ownership
 from . import test_xref_import
+from . import test_value_map
 from . import test_http_api
 from . import test_rpc_api
 from . import test_lib_backoff
@@ -14,6 +15,7 @@ from . import test_lib_signing
 from . import test_lib_crypto
 from . import test_lib_circuit
 from . import test_lib_filedrop
+from . import test_lib_mapping
 from . import test_lib_http_transport
 from . import test_lib_amqp
 from . import test_amqp_inbound
