@@ -1,8 +1,16 @@
+import json
+import os
+import shutil
+import tempfile
+import uuid
 from datetime import timedelta
+
+import pika
 
 from odoo import fields
 from odoo.tests import tagged
 
+from ..lib import amqp_transport
 from .common import CapturedLogs, IntegrationCase
 from .http_test_server import Reply, ScriptedHttpServer
 
@@ -218,3 +226,98 @@ class TestOutbound(IntegrationCase):
         wait = (message.next_attempt_at - fields.Datetime.now()).total_seconds()
         self.assertLessEqual(wait, self.out_flow.retry_cap_seconds + 1)
         self.assertGreater(wait, timedelta(minutes=50).total_seconds())
+
+
+@tagged("post_install", "-at_install")
+class TestOutboundTransports(IntegrationCase):
+    """Outbound through AMQP and file drop, and the Test connection button."""
+
+    BROKER = "amqp://guest:guest@127.0.0.1:5672/%2F"
+
+    def outbound_flow(self, endpoint):
+        return self.make_flow(
+            "work_order.release",
+            "integration.handler.passthrough",
+            direction="outbound",
+            endpoint=endpoint,
+        )
+
+    def test_amqp_message_is_persistent_and_carries_its_idempotency_key(self):
+        suffix = uuid.uuid4().hex[:8]
+        exchange, queue = f"test.out.{suffix}", f"test.out.q.{suffix}"
+        amqp_transport.declare_queue(self.BROKER, exchange, queue, "#")
+        self.addCleanup(self._delete_broker_objects, exchange, queue)
+        endpoint = self.env["integration.endpoint"].create(
+            {
+                "name": "MES broker",
+                "code": "OUT_AMQP",
+                "environment": "test",
+                "transport": "amqp",
+                "url": "amqp://127.0.0.1:5672/%2F",
+                "username": "guest",
+                "secret": "guest",
+                "amqp_exchange": exchange,
+            }
+        )
+        message = self.env["integration.message"].enqueue(
+            self.outbound_flow(endpoint), {"order": "WO-9"}, idempotency_key="wo-9-release"
+        )
+        self.run_queue()
+        self.assertEqual(message.state, "done")
+        connection = pika.BlockingConnection(pika.URLParameters(self.BROKER))
+        method, properties, body = connection.channel().basic_get(queue, auto_ack=True)
+        connection.close()
+        self.assertIsNotNone(method, "the message reached the receiver's queue")
+        self.assertEqual(json.loads(body), {"order": "WO-9"})
+        self.assertEqual(properties.message_id, "wo-9-release")
+        self.assertEqual(properties.delivery_mode, 2)
+
+    def _delete_broker_objects(self, exchange, queue):
+        connection = pika.BlockingConnection(pika.URLParameters(self.BROKER))
+        channel = connection.channel()
+        for name in (queue, f"{queue}.dead"):
+            channel.queue_delete(name)
+        for name in (exchange, f"{exchange}.dlx"):
+            channel.exchange_delete(name)
+        connection.close()
+
+    def test_file_is_written_whole_under_its_idempotency_key(self):
+        root = tempfile.mkdtemp(prefix="integration-out-")
+        self.addCleanup(shutil.rmtree, root, ignore_errors=True)
+        endpoint = self.env["integration.endpoint"].create(
+            {
+                "name": "ERP folder",
+                "code": "OUT_FILE",
+                "environment": "test",
+                "transport": "file",
+                "file_root": root,
+            }
+        )
+        message = self.env["integration.message"].enqueue(
+            self.outbound_flow(endpoint), {"order": "WO-10"}, idempotency_key="k10"
+        )
+        self.run_queue()
+        self.assertEqual(message.state, "done")
+        self.assertEqual(os.listdir(os.path.join(root, "out")), ["work_order.release-k10.json"])
+        with open(
+            os.path.join(root, "out", "work_order.release-k10.json"), encoding="utf-8"
+        ) as out:
+            self.assertEqual(json.load(out), {"order": "WO-10"})
+
+    def test_test_connection_button(self):
+        with ScriptedHttpServer() as server:
+            endpoint = self.env["integration.endpoint"].create(
+                {
+                    "name": "MES",
+                    "code": "TEST_CONN",
+                    "environment": "test",
+                    "transport": "http",
+                    "url": server.url,
+                }
+            )
+            server.script(Reply(200))
+            ok = endpoint.action_test_connection()["params"]
+            server.script(Reply(503))
+            down = endpoint.action_test_connection()["params"]
+        self.assertEqual(ok["type"], "success")
+        self.assertEqual(down["type"], "danger")

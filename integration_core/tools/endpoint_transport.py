@@ -12,7 +12,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, config
 
 from ..lib import amqp_transport, circuit, crypto, filedrop, http_transport
-from ..lib.errors import PermanentError
+from ..lib.errors import PermanentError, TransientError
 
 PRODUCTION_UUID_PARAM = "integration.production_database_uuid"
 ENCRYPTION_KEYS_OPTION = "integration_encryption_keys"
@@ -213,8 +213,9 @@ def send(endpoint, flow, message, request):
                 **kwargs,
             )
     if endpoint.transport == "amqp":
+        # The exchange is declared durable (idempotent); the receivers declare their queues.
         with amqp_transport.AmqpPublisher(
-            amqp_url(endpoint), endpoint.amqp_exchange or "integration", declare=False
+            amqp_url(endpoint), endpoint.amqp_exchange or "integration"
         ) as publisher:
             publisher.publish(
                 _body_bytes(request),
@@ -228,7 +229,11 @@ def send(endpoint, flow, message, request):
             raise PermanentError(f"Endpoint {endpoint.code} has no drop folder.")
         prefix = request.get("path") or flow.request_path or flow.code
         name = f"{prefix}-{message.idempotency_key}.json".replace("/", "_")
-        filedrop.write_atomic(os.path.join(endpoint.file_root, "out"), name, _body_bytes(request))
+        try:
+            folders = filedrop.ensure_layout(endpoint.file_root)
+            filedrop.write_atomic(folders["out"], name, _body_bytes(request))
+        except OSError as error:  # a full disk or an unmounted share may come back
+            raise TransientError(f"Cannot write {name} to {endpoint.file_root}: {error}") from None
         return None
     raise PermanentError(f"Endpoint {endpoint.code} has no outbound transport.")
 
