@@ -71,9 +71,9 @@ SELECT f.id, f.endpoint_id, f.company_id, 'inbound', 'done', 1, h.at, h.at,
        LATERAL (SELECT n, (now() AT TIME ZONE 'UTC') - make_interval(secs => n) AS at,
                        json_build_object('message_id', 'history-' || n,
                                          'work_order', 'WO/' || (n / 10),
-                                         'operation', 'OP' || (n % 7),
-                                         'qty_done', n % 100,
-                                         'operator', 'badge-' || (n % 50))::text AS payload
+                                         'operation', 'OP' || mod(n, 7),
+                                         'qty_done', mod(n, 100),
+                                         'operator', 'badge-' || mod(n, 50))::text AS payload
                   FROM generate_series(1, %(rows)s) AS n) AS h
  WHERE f.id = %(flow)s
 """
