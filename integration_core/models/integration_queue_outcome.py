@@ -21,6 +21,10 @@ class IntegrationQueueOutcome(models.AbstractModel):
         groups = {}
         for outcome in outcomes:
             groups.setdefault(outcome["outcome"], []).append(outcome)
+        # Read before the cache is dropped below: re-reading would fetch whole rows, payloads too.
+        solved = self.env["integration.exception"].union(
+            *(o["message"].exception_id for o in groups.get("done", []))
+        )
         self._apply_done(groups.get("done", []), now)
         self._apply_retry(groups.get("retry", []) + groups.get("deferred", []), now)
         self._apply_dead(groups.get("dead", []), now)
@@ -29,10 +33,7 @@ class IntegrationQueueOutcome(models.AbstractModel):
         self.env["integration.message"].invalidate_model()
         self._file_exceptions(groups.get("dead", []))
         self._file_missing_references(groups.get("waiting", []))
-        done = self.env["integration.message"].browse(
-            o["message"].id for o in groups.get("done", [])
-        )
-        done.exception_id._refresh_from_messages()
+        solved._refresh_from_messages()
 
     @api.model
     def _apply_done(self, outcomes, now):

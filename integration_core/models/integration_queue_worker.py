@@ -213,7 +213,9 @@ class IntegrationQueueWorker(models.AbstractModel):
         owned = self._lock_owned(ids, worker)
         messages = self.env["integration.message"].browse(owned)
         messages.invalidate_recordset()
-        messages.fetch(["flow_id", "endpoint_id", "direction", "attempts", "exception_id"])
+        messages.fetch(
+            ["flow_id", "endpoint_id", "company_id", "direction", "attempts", "exception_id"]
+        )
         outcomes = [self._process_one(message, worker) for message in messages]
         self.env["integration.queue.outcome"]._apply(outcomes)
         return outcomes

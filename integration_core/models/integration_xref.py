@@ -115,14 +115,7 @@ class IntegrationXref(models.Model):
                     other=existing.display_name,
                 )
             )
-        self.sudo().create(
-            {
-                "endpoint_id": endpoint.id,
-                "model": record._name,
-                "external_code": code,
-                "res_id": record.id,
-            }
-        )
+        self._add_link(endpoint, code, record)
 
     @api.model
     def _upsert(self, endpoint, model, code, values):
@@ -142,7 +135,16 @@ class IntegrationXref(models.Model):
     def _create_linked(self, endpoint, model, code, values):
         """Create a record and the cross-reference from ``code`` to it."""
         record = self.env[model].create(values)
-        self.sudo().create(
-            {"endpoint_id": endpoint.id, "model": model, "external_code": code, "res_id": record.id}
-        )
+        self._add_link(endpoint, code, record)
         return record
+
+    @api.model
+    def _add_link(self, endpoint, code, record):
+        return self.sudo().create(
+            {
+                "endpoint_id": endpoint.id,
+                "model": record._name,
+                "external_code": code,
+                "res_id": record.id,
+            }
+        )
