@@ -5,7 +5,7 @@
     "category": "Manufacturing/Integration",
     "author": "Manufacturing Integration contributors",
     "license": "LGPL-3",
-    "depends": ["base", "mail"],
+    "depends": ["base", "mail", "uom"],
     "external_dependencies": {"python": ["requests", "pika", "cryptography"]},
     "data": [
         "security/integration_security.xml",
@@ -19,6 +19,7 @@
         "views/integration_xref_import_views.xml",
         "views/integration_ownership_views.xml",
         "views/integration_value_map_views.xml",
+        "views/integration_mapping_views.xml",
         "views/integration_menus.xml",
     ],
     "assets": {

@@ -16,3 +16,6 @@ from . import integration_file_record
 from . import integration_inbound_poller
 from . import integration_value_map
 from . import integration_value_map_line
+from . import integration_mapping
+from . import integration_mapping_line
+from . import integration_handler_mapping

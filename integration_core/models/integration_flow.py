@@ -1,7 +1,7 @@
 """One message type exchanged with one endpoint, in one direction."""
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 
 class IntegrationFlow(models.Model):
@@ -44,11 +44,31 @@ class IntegrationFlow(models.Model):
         help="What turns a message into Odoo records (inbound) or into a request (outbound).",
     )
     state = fields.Selection(
-        [("draft", "Draft"), ("active", "Active"), ("retired", "Retired")],
+        [
+            ("draft", "Draft"),
+            ("approved", "Approved"),
+            ("active", "Active"),
+            ("retired", "Retired"),
+        ],
         default="draft",
         required=True,
         tracking=True,
-        help="Only active flows accept and process messages.",
+        help="Only active flows accept and process messages. A manager approves a flow (and "
+        "its mapping) before it can be activated.",
+    )
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
+    mapping_id = fields.Many2one(
+        "integration.mapping",
+        string="Mapping in use",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="The approved mapping version the flow uses; a new version replaces it on approval.",
+    )
+    mapping_ids = fields.One2many("integration.mapping", "flow_id", string="Mapping versions")
+    mapping_pending = fields.Boolean(
+        compute="_compute_mapping_pending",
+        help="A new mapping version is waiting for a manager's approval.",
     )
     paused = fields.Boolean(
         tracking=True,
@@ -118,8 +138,35 @@ class IntegrationFlow(models.Model):
         for flow in self:
             flow.message_count = counts.get(flow, 0)
 
+    @api.depends("mapping_ids.state")
+    def _compute_mapping_pending(self):
+        for flow in self:
+            flow.mapping_pending = "to_approve" in flow.mapping_ids.mapped("state")
+
+    def action_approve(self):
+        """A manager approves a draft flow, and its newest unapproved mapping version."""
+        if not self.env.user.has_group("integration_core.group_integration_manager"):
+            raise AccessError(_("Only integration managers approve flows."))
+        for flow in self:
+            if flow.state != "draft":
+                raise UserError(_("Only a draft flow can be approved."))
+            pending = flow.mapping_ids.filtered(lambda m: m.state in ("draft", "to_approve"))[:1]
+            if pending:
+                pending.action_approve()
+            if flow.handler == "integration.handler.mapping" and not flow.mapping_id:
+                raise UserError(_("Flow %s processes through a mapping: add one first.", flow.code))
+        self.write({"state": "approved", "approved_by_id": self.env.uid})
+
     def action_activate(self):
+        if any(flow.state != "approved" for flow in self):
+            raise UserError(_("Only an approved flow can be activated: approve it first."))
         self.write({"state": "active"})
+
+    def action_reset_to_draft(self):
+        """Back to draft (e.g. to reactivate a retired flow after a new approval)."""
+        self.filtered(lambda f: f.state in ("approved", "retired")).write(
+            {"state": "draft", "approved_by_id": False}
+        )
 
     def action_retire(self):
         self.write({"state": "retired"})

@@ -20,3 +20,4 @@ from . import test_lib_http_transport
 from . import test_lib_amqp
 from . import test_amqp_inbound
 from . import test_file_inbound
+from . import test_mapping

@@ -1,3 +1,4 @@
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from ..lib.errors import PermanentError
@@ -40,3 +41,18 @@ class TestValueMap(IntegrationCase):
             Map._translate(self.endpoint, "order_status", "XYZ")
         with self.assertRaisesRegex(PermanentError, "No value map uom"):
             Map._translate(self.endpoint, "uom", "PCS")
+
+    def test_a_status_table_only_lands_on_real_states(self):
+        """Tied to a state field, a table accepts only that field's values."""
+        state_field = self.env["ir.model.fields"]._get("integration.flow", "state")
+        table = self.env["integration.value.map"].create(
+            {
+                "name": "flow_status",
+                "endpoint_id": self.endpoint.id,
+                "field_id": state_field.id,
+                "line_ids": [(0, 0, {"external_value": "LIVE", "internal_value": "active"})],
+            }
+        )
+        self.assertIn("active: Active", table.allowed_values)
+        with self.assertRaisesRegex(ValidationError, "running: not values of"):
+            table.line_ids = [(0, 0, {"external_value": "RUN", "internal_value": "running"})]
