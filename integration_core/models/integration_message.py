@@ -392,8 +392,48 @@ class IntegrationMessage(models.Model):
         return len(resumed)
 
     @api.model
+    def _references_available(self, endpoint, model, codes):
+        """The ``codes`` of ``model`` that ``endpoint``'s messages need not wait for any more.
+
+        The core parks on cross-references; a connector that parks on references of its own
+        (e.g. a result waiting for the previous one) extends this for its pseudo-model.
+        """
+        if model not in self.env:
+            return set()
+        xrefs = (
+            self.env["integration.xref"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("endpoint_id", "=", endpoint.id),
+                    ("model", "=", model),
+                    ("external_code", "in", list(codes)),
+                ],
+                ["external_code"],
+            )
+        )
+        return set(xrefs.mapped("external_code"))
+
+    @api.model
+    def _resume_available(self):
+        """Safety net of the waiting scheduled action: resume what waits for a reference that
+        exists (e.g. a cross-reference imported while its message was being parked)."""
+        self.env.cr.execute(
+            "SELECT endpoint_id, waiting_model, array_agg(DISTINCT waiting_code)"
+            " FROM integration_message WHERE state = 'waiting' GROUP BY 1, 2"
+        )
+        resumed = 0
+        for endpoint_id, model, codes in self.env.cr.fetchall():
+            endpoint = self.env["integration.endpoint"].browse(endpoint_id)
+            found = self._references_available(endpoint, model, set(codes))
+            if found:
+                resumed += self._resume_waiting(model, found, endpoint=endpoint)
+        return resumed
+
+    @api.model
     def _expire_waiting(self):
         """Messages waiting past their deadline fail, filed under their missing reference."""
+        self._resume_available()
         expired = self.search(
             [("state", "=", "waiting"), ("waiting_deadline", "<", fields.Datetime.now())]
         )

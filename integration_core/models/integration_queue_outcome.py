@@ -29,10 +29,11 @@ class IntegrationQueueOutcome(models.AbstractModel):
         self._apply_retry(groups.get("retry", []) + groups.get("deferred", []), now)
         self._apply_dead(groups.get("dead", []), now)
         self._apply_waiting(groups.get("waiting", []), now)
+        parked = self._resume_arrived(groups.get("waiting", []))
         self.env["integration.message.attempt"]._log(attempt_rows)
         self.env["integration.message"].invalidate_model()
         self._file_exceptions(groups.get("dead", []))
-        self._file_missing_references(groups.get("waiting", []))
+        self._file_missing_references(parked)
         solved._refresh_from_messages()
 
     @api.model
@@ -132,6 +133,30 @@ class IntegrationQueueOutcome(models.AbstractModel):
                 codes=[o["code"] for o in outcomes],
             )
         )
+
+    @api.model
+    def _resume_arrived(self, outcomes):
+        """Resume at once the parked messages whose reference exists by now; return the others.
+
+        A reference created earlier in the same batch (or committed by another worker while this
+        one was parking) found nothing waiting when it tried to wake its messages.
+        """
+        wanted = {}
+        for outcome in outcomes:
+            key = (outcome["message"].endpoint_id, outcome["model"])
+            wanted.setdefault(key, set()).add(outcome["code"])
+        Message = self.env["integration.message"]
+        arrived = set()
+        for (endpoint, model), codes in wanted.items():
+            found = Message._references_available(endpoint, model, codes)
+            if found:
+                Message._resume_waiting(model, found, endpoint=endpoint)
+                arrived |= {(endpoint, model, code) for code in found}
+        return [
+            outcome
+            for outcome in outcomes
+            if (outcome["message"].endpoint_id, outcome["model"], outcome["code"]) not in arrived
+        ]
 
     @api.model
     def _file_missing_references(self, outcomes):

@@ -86,7 +86,8 @@ class IntegrationQueueWorker(models.AbstractModel):
 
     @api.model
     def _cron_expire_waiting(self):
-        """Scheduled: waiting messages past their flow's deadline become failures."""
+        """Scheduled: resume waiting messages whose reference exists; those past their flow's
+        deadline become failures."""
         self.env["integration.message"]._expire_waiting()
 
     @api.model

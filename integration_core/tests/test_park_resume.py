@@ -50,6 +50,36 @@ class TestParkAndResume(IntegrationCase):
         self.assertEqual(waiting.state, "done")
         self.assertEqual(self.xref("P-3").parent_id, existing)
 
+    def test_a_reference_created_later_in_the_same_batch_resumes_at_once(self):
+        """The child is parked before its company is created by the next message of the batch:
+        it must not wait until the scheduled sweep or its deadline."""
+        child = self.enqueue({"ref": "P-10", "name": "Erik", "parent_ref": "COMP-10"})
+        company = self.enqueue({"ref": "COMP-10", "name": "Baltic Forge"})
+        self.run_queue(max_batches=1)
+        self.assertEqual(company.state, "done")
+        self.assertEqual(child.state, "pending", "resumed by the batch that created the company")
+        self.assertFalse(child.exception_id, "no missing master data to report")
+        self.run_queue()
+        self.assertEqual(child.state, "done")
+        self.assertEqual(self.xref("P-10").parent_id, self.xref("COMP-10"))
+
+    def test_the_sweep_resumes_what_waits_for_an_existing_reference(self):
+        waiting = self.enqueue({"ref": "P-11", "name": "Frida", "parent_ref": "LEGACY-11"})
+        self.run_queue()
+        self.assertEqual(waiting.state, "waiting")
+        Message = self.env["integration.message"]
+        self.assertEqual(Message._resume_available(), 0)
+        # A link written without the ORM (e.g. a bulk load in SQL) wakes nobody by itself.
+        existing = self.env["res.partner"].create({"name": "Linked in bulk"})
+        self.env.cr.execute(
+            "INSERT INTO integration_xref (endpoint_id, model, external_code, res_id)"
+            " VALUES (%s, 'res.partner', 'LEGACY-11', %s)",
+            [self.endpoint.id, existing.id],
+        )
+        self.env["integration.queue.worker"]._cron_expire_waiting()
+        waiting.invalidate_recordset()
+        self.assertEqual(waiting.state, "pending")
+
     def test_waiting_past_the_deadline_becomes_a_failure(self):
         self.flow.waiting_deadline_minutes = 0
         waiting = self.enqueue({"ref": "P-4", "name": "Dora", "parent_ref": "NEVER"})
