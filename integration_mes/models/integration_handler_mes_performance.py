@@ -1,0 +1,280 @@
+"""Inbound ``production.performance``: what the plant produced, consumed and scrapped."""
+
+from odoo import _, api, models
+from odoo.tools import float_compare
+
+from odoo.addons.integration_core.lib.errors import MissingReference, PermanentError
+
+from ..lib import messages
+
+
+class IntegrationHandlerMesPerformance(models.AbstractModel):
+    """Applies a production result to its manufacturing order, once and in sequence.
+
+    Everything in the message is checked before anything is written: an unknown component,
+    an unknown lot or over-production refuses the whole message with one clear exception.
+    """
+
+    _name = "integration.handler.mes.performance"
+    _inherit = "integration.handler"
+    _description = "MES production result (production.performance)"
+
+    @api.model
+    def _process_inbound(self, message):
+        try:
+            data = messages.parse_performance(message.get_payload_json())
+        except messages.InvalidMessage as error:
+            raise PermanentError(str(error)) from None
+        endpoint = message.endpoint_id
+        Performance = self.env["integration.mes.performance"]
+        applied = Performance._find(endpoint, data["message_id"])
+        if applied:
+            return applied
+        work_order = self._work_order(endpoint, data["work_order"])
+        work_order._lock()
+        if not work_order._is_next(data["sequence"]):
+            return work_order
+        plan = self._plan(work_order, data)
+        performance = Performance._apply(work_order, data, plan)
+        work_order._advance_sequence(data["sequence"])
+        return performance
+
+    @api.model
+    def _work_order(self, endpoint, reference):
+        work_order = self.env["integration.mes.work.order"]._find(endpoint, reference)
+        if not work_order:
+            raise MissingReference(
+                "mrp.production",
+                reference,
+                f"Work order {reference} is not released to {endpoint.code}: the result waits "
+                "until it is.",
+            )
+        return work_order
+
+    # ------------------------------------------------------------------ checks
+    @api.model
+    def _plan(self, work_order, data):
+        """Resolve and check every line; return what to write, or None when nothing is to do."""
+        production = work_order._open_production()
+        if not production:
+            return self._plan_closed(work_order, data)
+        problems = []
+        plan = {"production": production}
+        plan.update(self._plan_produced(work_order, production, data, problems))
+        plan["consumed"] = self._plan_consumed(work_order, production, data, problems)
+        plan["scrap"] = self._plan_scrap(work_order, production, data, plan, problems)
+        plan["operations"] = self._plan_operations(production, data, problems)
+        if data["final"] and not plan["produced_qty"] and plan["consumed"]:
+            problems.append(
+                _("a final result that consumes components must report what it produced")
+            )
+        self.env["integration.mes.codes"]._refuse(
+            problems,
+            _("Result %(seq)s of work order %(wo)s", seq=data["sequence"], wo=work_order.name),
+        )
+        return plan
+
+    @api.model
+    def _plan_closed(self, work_order, data):
+        """A result for an order with nothing left to produce: a bare completion is a no-op."""
+        if work_order.state == "cancelled" or not work_order.production_ids.filtered(
+            lambda p: p.state == "done"
+        ):
+            raise PermanentError(
+                _(
+                    "Work order %s was cancelled in Odoo: its result cannot be applied.",
+                    work_order.name,
+                )
+            )
+        if data["final"] and not (data["produced"] or data["consumed"] or data["scrap"]):
+            return None
+        raise PermanentError(
+            _(
+                "Work order %s is already done in Odoo: nothing is left to produce, consume or "
+                "scrap on it.",
+                work_order.name,
+            )
+        )
+
+    @api.model
+    def _plan_produced(self, work_order, production, data, problems):
+        Codes = self.env["integration.mes.codes"]
+        endpoint, product = work_order.endpoint_id, production.product_id
+        quantity, lots = 0.0, set()
+        for index, line in enumerate(data["produced"]):
+            where = _("produced line %s", index + 1)
+            if line["product"] and Codes._product(endpoint, line["product"]) != product:
+                problems.append(
+                    _(
+                        "%(where)s: %(code)s is not the product of the order",
+                        where=where,
+                        code=line["product"],
+                    )
+                )
+                continue
+            qty = Codes._quantity(line, product, production.product_uom_id, problems, where)
+            quantity += qty or 0.0
+            if line["lot"] and product.tracking != "none":
+                lots.add(line["lot"])
+        if product.tracking == "serial" and quantity:
+            problems.append(_("serial-numbered products cannot be confirmed through the MES yet"))
+        elif product.tracking == "lot" and quantity and len(lots) != 1:
+            problems.append(
+                _(
+                    "%s is tracked by lot: report exactly one produced lot per result",
+                    product.display_name,
+                )
+            )
+        self._check_tolerance(work_order, production, quantity, problems)
+        return {"produced_qty": quantity, "produced_lot": lots.pop() if len(lots) == 1 else None}
+
+    @api.model
+    def _check_tolerance(self, work_order, production, quantity, problems):
+        uom = production.product_id.uom_id
+        produced = work_order._produced_quantity() + production.product_uom_id._compute_quantity(
+            quantity, uom
+        )
+        planned = work_order._planned_quantity()
+        tolerance = work_order.endpoint_id.mes_overproduction_tolerance
+        limit = planned * (1 + tolerance / 100.0)
+        if float_compare(produced, limit, precision_rounding=uom.rounding) > 0:
+            problems.append(
+                _(
+                    "over-production: %(produced)s %(uom)s produced in all, %(planned)s planned, "
+                    "tolerance %(tolerance)s%%",
+                    produced=produced,
+                    uom=uom.name,
+                    planned=planned,
+                    tolerance=tolerance,
+                )
+            )
+
+    @api.model
+    def _plan_consumed(self, work_order, production, data, problems):
+        Codes = self.env["integration.mes.codes"]
+        endpoint = work_order.endpoint_id
+        moves = production.move_raw_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+        consumed = []
+        for index, line in enumerate(data["consumed"]):
+            where = _("consumed line %s", index + 1)
+            product = Codes._product(endpoint, line["product"])
+            move = moves.filtered(lambda m, p=product: m.product_id == p)[:1]
+            if not product or not move:
+                problems.append(
+                    _(
+                        "%(where)s: %(code)s is not a component of order %(wo)s",
+                        where=where,
+                        code=line["product"],
+                        wo=work_order.name,
+                    )
+                )
+                continue
+            qty = Codes._quantity(line, product, move.product_uom, problems, where)
+            lot = self._existing_lot(product, line, production, problems, where)
+            if qty is not None and lot is not False:
+                consumed.append((move, qty, lot))
+        return consumed
+
+    @api.model
+    def _existing_lot(self, product, line, production, problems, where):
+        """The lot of a tracked product (empty when untracked), False after a problem."""
+        if product.tracking == "none":
+            return self.env["stock.lot"]
+        if not line["lot"]:
+            problems.append(
+                _(
+                    "%(where)s: %(product)s is tracked by lot: report its lot",
+                    where=where,
+                    product=product.display_name,
+                )
+            )
+            return False
+        lot = self.env["integration.mes.codes"]._lot(product, line["lot"], production.company_id)
+        if not lot:
+            problems.append(
+                _(
+                    "%(where)s: unknown lot %(lot)s of %(product)s",
+                    where=where,
+                    lot=line["lot"],
+                    product=product.display_name,
+                )
+            )
+            return False
+        return lot
+
+    @api.model
+    def _plan_scrap(self, work_order, production, data, plan, problems):
+        Codes = self.env["integration.mes.codes"]
+        endpoint = work_order.endpoint_id
+        components = production.move_raw_ids.product_id
+        scrap, finished_qty = [], 0.0
+        for index, line in enumerate(data["scrap"]):
+            where = _("scrap line %s", index + 1)
+            product = Codes._product(endpoint, line["product"])
+            finished = product == production.product_id
+            if not product or not (finished or product in components):
+                problems.append(
+                    _(
+                        "%(where)s: %(code)s is neither the product nor a component of order "
+                        "%(wo)s",
+                        where=where,
+                        code=line["product"],
+                        wo=work_order.name,
+                    )
+                )
+                continue
+            qty = Codes._quantity(line, product, product.uom_id, problems, where)
+            if finished and product.tracking != "none" and line["lot"] == plan["produced_lot"]:
+                lot = line["lot"]  # produced by this very result
+            else:
+                lot = self._existing_lot(product, line, production, problems, where)
+            if qty is None or lot is False:
+                continue
+            finished_qty += qty if finished else 0.0
+            scrap.append(
+                {
+                    "product": product,
+                    "qty": qty,
+                    "lot": lot,
+                    "reason": line["reason"],
+                    "finished": finished,
+                }
+            )
+        self._check_finished_scrap(work_order, production, plan, finished_qty, problems)
+        return scrap
+
+    @api.model
+    def _check_finished_scrap(self, work_order, production, plan, finished_qty, problems):
+        uom = production.product_id.uom_id
+        made = work_order._produced_quantity() + production.product_uom_id._compute_quantity(
+            plan["produced_qty"], uom
+        )
+        if float_compare(finished_qty, made, precision_rounding=uom.rounding) > 0:
+            problems.append(
+                _(
+                    "%(scrap)s %(uom)s of the product scrapped but only %(made)s produced",
+                    scrap=finished_qty,
+                    uom=uom.name,
+                    made=made,
+                )
+            )
+
+    @api.model
+    def _plan_operations(self, production, data, problems):
+        times = []
+        for index, line in enumerate(data["operations"]):
+            workorder = production.workorder_ids.filtered(
+                lambda w, ref=line["operation_id"]: ref == str(w.operation_id.id or w.id)
+            )[:1]
+            if not workorder:
+                problems.append(
+                    _(
+                        "operation line %(n)s: order %(mo)s has no operation %(op)s",
+                        n=index + 1,
+                        mo=production.name,
+                        op=line["operation_id"],
+                    )
+                )
+                continue
+            times.append((workorder, line["start"], line["end"]))
+        return times
