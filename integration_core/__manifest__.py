@@ -10,9 +10,12 @@
     "data": [
         "security/integration_security.xml",
         "security/ir.model.access.csv",
+        "security/integration_cockpit_security.xml",
         "data/ir_cron.xml",
+        "data/ir_cron_cockpit.xml",
         "views/integration_endpoint_views.xml",
         "views/integration_flow_views.xml",
+        "views/integration_cockpit_wizard_views.xml",
         "views/integration_message_views.xml",
         "views/integration_exception_views.xml",
         "views/integration_xref_views.xml",
@@ -21,6 +24,7 @@
         "views/integration_value_map_views.xml",
         "views/integration_mapping_views.xml",
         "views/integration_menus.xml",
+        "views/integration_monitoring_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

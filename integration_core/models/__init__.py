@@ -4,6 +4,11 @@ from . import integration_flow
 from . import integration_message
 from . import integration_message_attempt
 from . import integration_exception
+from . import integration_message_edit
+from . import integration_message_report
+from . import integration_message_summary
+from . import integration_retention
+from . import integration_alert_rule
 from . import integration_handler
 from . import integration_handler_noop
 from . import integration_handler_passthrough

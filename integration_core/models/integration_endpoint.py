@@ -4,7 +4,10 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..lib.errors import PermanentError
-from ..tools import endpoint_transport
+from ..tools import endpoint_transport, message_stats
+
+# Window of the failure rate shown as the endpoint's health.
+HEALTH_WINDOW_MINUTES = 60
 
 
 class IntegrationEndpoint(models.Model):
@@ -58,8 +61,10 @@ class IntegrationEndpoint(models.Model):
         help="HTTP: base URL (https://mes.plant2.example/api). AMQP: amqp://host:5672/vhost.",
     )
     verify_tls = fields.Boolean(string="Verify TLS certificates", default=True, tracking=True)
-    connect_timeout = fields.Float(default=5.0, help="Seconds to wait for a connection.")
-    read_timeout = fields.Float(default=30.0, help="Seconds to wait for an answer.")
+    connect_timeout = fields.Float(
+        default=5.0, tracking=True, help="Seconds to wait for a connection."
+    )
+    read_timeout = fields.Float(default=30.0, tracking=True, help="Seconds to wait for an answer.")
     auth_type = fields.Selection(
         [
             ("none", "None"),
@@ -87,14 +92,20 @@ class IntegrationEndpoint(models.Model):
         "stored encrypted and never shown again.",
     )
     secret_is_set = fields.Boolean(compute="_compute_secret")
-    amqp_exchange = fields.Char(string="AMQP exchange")
-    amqp_queue = fields.Char(string="AMQP inbound queue", help="Queue the consumer reads.")
+    amqp_exchange = fields.Char(string="AMQP exchange", tracking=True)
+    amqp_queue = fields.Char(
+        string="AMQP inbound queue", tracking=True, help="Queue the consumer reads."
+    )
     file_root = fields.Char(
-        string="Drop folder", help="Folder holding in/, out/, done/ and error/ subfolders."
+        string="Drop folder",
+        tracking=True,
+        help="Folder holding in/, out/, done/ and error/ subfolders.",
     )
     # Inbound API
     rate_limit_per_minute = fields.Integer(
-        default=600, help="Inbound HTTP requests accepted per minute; 0 means no limit."
+        default=600,
+        tracking=True,
+        help="Inbound HTTP requests accepted per minute; 0 means no limit.",
     )
     inbound_hmac_ciphertext = fields.Char(groups="base.group_system", copy=False)
     inbound_hmac_secret = fields.Char(
@@ -106,6 +117,7 @@ class IntegrationEndpoint(models.Model):
     inbound_user_id = fields.Many2one(
         "res.users",
         string="Service account for signed requests",
+        tracking=True,
         help="Requests authenticated by HMAC signature are enqueued as this user.",
     )
     api_key_ids = fields.One2many("integration.api.key", "endpoint_id", string="API keys")
@@ -121,13 +133,31 @@ class IntegrationEndpoint(models.Model):
     circuit_failures = fields.Integer(readonly=True, copy=False)
     circuit_opened_at = fields.Datetime(readonly=True, copy=False)
     circuit_threshold = fields.Integer(
-        default=5, help="Consecutive transient failures that open the circuit."
+        default=5, tracking=True, help="Consecutive transient failures that open the circuit."
     )
     circuit_cooldown = fields.Integer(
-        default=60, help="Seconds the circuit stays open before one probe is let through."
+        default=60,
+        tracking=True,
+        help="Seconds the circuit stays open before one probe is let through.",
     )
     last_success_at = fields.Datetime(readonly=True, copy=False)
     last_failure_at = fields.Datetime(readonly=True, copy=False)
+    backlog_count = fields.Integer(compute="_compute_health", string="Backlog")
+    failed_count = fields.Integer(compute="_compute_health", string="Failed messages")
+    oldest_pending_at = fields.Datetime(compute="_compute_health", string="Oldest unfinished")
+    failure_rate = fields.Float(
+        compute="_compute_health", string="Failure rate (%)", help="Failed tries, last hour."
+    )
+    latency_p50 = fields.Float(compute="_compute_health", string="Latency p50 (s)")
+    latency_p95 = fields.Float(
+        compute="_compute_health",
+        string="Latency p95 (s)",
+        help="Seconds from receipt to done for 95% of the messages done in the last 24 hours.",
+    )
+    health = fields.Selection(
+        [("ok", "Healthy"), ("warning", "Needs attention"), ("critical", "Down")],
+        compute="_compute_health",
+    )
 
     _sql_constraints = [
         (
@@ -142,6 +172,27 @@ class IntegrationEndpoint(models.Model):
     def _onchange_name_code(self):
         if self.name and not self.code:
             self.code = "".join(c if c.isalnum() else "_" for c in self.name.upper())
+
+    @api.depends("circuit_state")
+    def _compute_health(self):
+        ids = self.ids
+        backlog = message_stats.backlog(self.env, "endpoint_id", ids)
+        rates = message_stats.failure_rate(self.env, "endpoint_id", ids, HEALTH_WINDOW_MINUTES)
+        latency = message_stats.latency(self.env, "endpoint_id", ids)
+        for endpoint in self:
+            endpoint.backlog_count, endpoint.oldest_pending_at, endpoint.failed_count = backlog.get(
+                endpoint.id, (0, False, 0)
+            )
+            failed, tries = rates.get(endpoint.id, (0, 0))
+            endpoint.failure_rate = 100.0 * failed / tries if tries else 0.0
+            endpoint.latency_p50, endpoint.latency_p95 = latency.get(endpoint.id, (0.0, 0.0))
+            endpoint.health = (
+                "critical"
+                if endpoint.circuit_state == "open"
+                else "warning"
+                if endpoint.failed_count or endpoint.failure_rate >= 10
+                else "ok"
+            )
 
     @api.depends_context("uid")
     def _compute_secret(self):

@@ -2,8 +2,12 @@
 
 import hashlib
 import re
+from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..lib.explanations import age_label, explain
 
 CATEGORIES = [
     ("transport", "Connection or transport"),
@@ -37,6 +41,7 @@ class IntegrationException(models.Model):
         default="new",
         required=True,
         tracking=True,
+        group_expand=True,
     )
     state_sequence = fields.Integer(compute="_compute_state_sequence", store=True)
     fingerprint = fields.Char(required=True, index=True, readonly=True)
@@ -51,6 +56,18 @@ class IntegrationException(models.Model):
     first_seen_at = fields.Datetime(readonly=True, default=fields.Datetime.now)
     last_seen_at = fields.Datetime(readonly=True, default=fields.Datetime.now)
     user_id = fields.Many2one("res.users", string="Assigned to", tracking=True)
+    ignore_reason = fields.Text(readonly=True, tracking=True)
+    failing_count = fields.Integer(
+        compute="_compute_failing_count", string="Still failing", help="Messages not done yet."
+    )
+    age = fields.Char(compute="_compute_age", help="Time since the cause was first seen.")
+    explanation = fields.Text(compute="_compute_explanation", string="What happened")
+    suggested_action = fields.Text(compute="_compute_explanation", string="What to do")
+    runbook = fields.Html(related="flow_id.runbook")
+    related_model = fields.Char(compute="_compute_related")
+    related_summary = fields.Char(compute="_compute_related", string="Records concerned")
+    waiting_reference = fields.Char(compute="_compute_related", string="Waiting for")
+    edit_ids = fields.One2many("integration.message.edit", "exception_id", string="Payload edits")
 
     @api.depends("state")
     def _compute_state_sequence(self):
@@ -68,6 +85,71 @@ class IntegrationException(models.Model):
         for record in self:
             record.message_count = counts.get(record, 0)
 
+    def _compute_failing_count(self):
+        counts = dict(
+            self.env["integration.message"]._read_group(
+                [("exception_id", "in", self.ids), ("state", "not in", ("done", "cancelled"))],
+                ["exception_id"],
+                ["__count"],
+            )
+        )
+        for record in self:
+            record.failing_count = counts.get(record, 0)
+
+    def _compute_age(self):
+        now = fields.Datetime.now()
+        for record in self:
+            seen = record.first_seen_at or now
+            record.age = age_label((now - seen).total_seconds())
+
+    @api.depends("category")
+    def _compute_explanation(self):
+        for record in self:
+            record.explanation, record.suggested_action = record._explain()
+
+    def _explain(self):
+        """(what happened, what to do) in plain words; connectors add their categories."""
+        self.ensure_one()
+        return explain(self.category)
+
+    def _compute_related(self):
+        rows_by_card = defaultdict(list)
+        for row in self.env["integration.message"].search_read(
+            [("exception_id", "in", self.ids)],
+            ["exception_id", "state", "result_model", "result_ids"]
+            + ["waiting_model", "waiting_code"],
+        ):
+            rows_by_card[row["exception_id"][0]].append(row)
+        for record in self:
+            rows = rows_by_card[record.id]
+            refs = _related_refs(rows)
+            record.related_model = next(iter(refs), False)
+            record.related_summary = ", ".join(
+                _("%(model)s: %(count)s", model=self._model_label(model), count=len(ids))
+                for model, ids in refs.items()
+            )
+            waiting = sorted(
+                {
+                    (row["waiting_model"], row["waiting_code"])
+                    for row in rows
+                    if row["waiting_code"] and row["state"] in ("waiting", "dead")
+                }
+            )
+            record.waiting_reference = ", ".join(
+                f"{self._model_label(model)} {code}" for model, code in waiting
+            )
+
+    @api.model
+    def _model_label(self, model):
+        return self.env["ir.model"]._get(model).name or model
+
+    def write(self, vals):
+        if vals.get("state") == "ignored" and not vals.get("ignore_reason"):
+            raise UserError(
+                _("Use Ignore to say why: an exception is never ignored without a reason.")
+            )
+        return super().write(vals)
+
     @api.model
     def _fingerprint(self, flow, category, error, cause=None):
         """Same flow, category and cause; without an explicit cause, the error text once
@@ -79,57 +161,96 @@ class IntegrationException(models.Model):
 
     @api.model
     def _record_failure(self, messages, category, error, cause=None, severity=None):
-        """Attach failed ``messages`` (one flow) to the open exception of their cause."""
+        """Attach failed ``messages`` (one flow) to the card of their cause.
+
+        One card per cause: when a resolved or ignored cause fails again, its card reopens.
+        """
         flow = messages.flow_id
         fingerprint = self._fingerprint(flow, category, error, cause)
-        exception = self.search(
-            [("fingerprint", "=", fingerprint), ("state", "in", ("new", "in_progress"))], limit=1
-        )
-        now = fields.Datetime.now()
-        if exception:
-            exception.write({"last_seen_at": now, "error": error})
-            if severity:
-                exception.severity = severity
+        previous = messages.exception_id
+        exception = self.search([("fingerprint", "=", fingerprint)], order="id desc", limit=1)
+        values = {"last_seen_at": fields.Datetime.now(), "error": error}
+        if severity:
+            values["severity"] = severity
+        if not exception:
+            exception = self.create(
+                dict(
+                    values,
+                    name=_title(flow, category, error),
+                    category=category,
+                    fingerprint=fingerprint,
+                    flow_id=flow.id,
+                    endpoint_id=flow.endpoint_id.id,
+                    company_id=flow.company_id.id,
+                    severity=severity or "medium",
+                )
+            )
+        elif exception.state in ("resolved", "ignored"):
+            exception.write(dict(values, state="new", ignore_reason=False))
+            exception.message_post(
+                body=_("Reopened: %s message(s) failed again for this cause.", len(messages))
+            )
         else:
-            reopened = self.search(
-                [
-                    ("fingerprint", "=", fingerprint),
-                    ("integration_message_ids", "in", messages.ids),
-                ],
-                limit=1,
-            )
-            exception = reopened or self.create(
-                {
-                    "name": _title(flow, category, error),
-                    "category": category,
-                    "fingerprint": fingerprint,
-                    "flow_id": flow.id,
-                    "endpoint_id": flow.endpoint_id.id,
-                    "company_id": flow.company_id.id,
-                    "error": error,
-                    "severity": severity or "medium",
-                }
-            )
-            if reopened:
-                reopened.write({"state": "new", "last_seen_at": now, "error": error})
+            exception.write(values)
         messages.write({"exception_id": exception.id})
+        (previous - exception)._refresh_from_messages()
         return exception
 
     def _refresh_from_messages(self):
-        """Resolve an open exception once none of its messages is still failing."""
-        for exception in self.filtered(lambda e: e.state in ("new", "in_progress")):
-            states = set(exception.integration_message_ids.mapped("state"))
-            if states and states <= {"done", "cancelled"}:
-                exception.state = "resolved"
+        """Resolve open cards none of whose messages is failing any more."""
+        open_cards = self.filtered(lambda e: e.state in ("new", "in_progress"))
+        if not open_cards:
+            return
+        open_cards.invalidate_recordset(["failing_count"])
+        for exception in open_cards.filtered(lambda e: not e.failing_count).sudo():
+            exception.state = "resolved"
+            exception.message_post(body=_("Resolved by itself: no message of it is failing now."))
 
+    # ------------------------------------------------------------------ actions
     def action_retry(self):
-        self.integration_message_ids.filtered(
-            lambda m: m.state in ("dead", "waiting")
-        ).action_retry()
+        """Send every failed or waiting message of the cards back to the queue."""
+        messages = self.integration_message_ids.filtered(lambda m: m.state in ("dead", "waiting"))
+        if not messages:
+            raise UserError(_("No failed or waiting message to retry."))
+        messages.action_retry()
+        self.filtered(lambda e: e.state == "new").write({"state": "in_progress"})
+        for exception in self:
+            count = len(messages.filtered(lambda m, e=exception: m.exception_id == e))
+            exception.message_post(body=_("%s message(s) sent back to the queue.", count))
+
+    def action_assign_to_me(self):
+        self.write({"user_id": self.env.uid})
         self.filtered(lambda e: e.state == "new").write({"state": "in_progress"})
 
-    def action_ignore(self):
-        self.write({"state": "ignored"})
+    def action_open_ignore(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Ignore"),
+            "res_model": "integration.exception.ignore",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_exception_ids": self.ids},
+        }
+
+    def action_open_related(self):
+        self.ensure_one()
+        refs = _related_refs(self.integration_message_ids.read(["result_model", "result_ids"]))
+        if not refs:
+            raise UserError(_("These messages have not produced any Odoo record."))
+        model, ids = next(iter(refs.items()))
+        action = {"type": "ir.actions.act_window", "res_model": model, "name": self.related_summary}
+        if len(ids) == 1:
+            return dict(action, view_mode="form", res_id=ids[0])
+        return dict(action, view_mode="list,form", domain=[("id", "in", ids)])
+
+
+def _related_refs(rows):
+    """{model: [ids]} of the records that messages (read as dicts) produced."""
+    refs = defaultdict(dict)
+    for row in rows:
+        if row.get("result_model") and row.get("result_ids"):
+            refs[row["result_model"]].update(dict.fromkeys(map(int, row["result_ids"].split(","))))
+    return {model: list(ids) for model, ids in refs.items()}
 
 
 def _title(flow, category, error):

@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..tools import message_stats
+
 
 class IntegrationFlow(models.Model):
     _name = "integration.flow"
@@ -75,36 +77,67 @@ class IntegrationFlow(models.Model):
         help="Messages are still accepted but wait until the flow is resumed.",
     )
     ordering_key_path = fields.Char(
+        tracking=True,
         help="Dotted path in the payload whose value orders messages, e.g. work_order. "
         "A message waits while an earlier one with the same value is unfinished.",
     )
-    batch_size = fields.Integer(default=100, help="Messages claimed per batch by a worker.")
-    max_attempts = fields.Integer(default=8, help="Tries before a message is dead.")
-    retry_base_seconds = fields.Integer(default=10, help="Delay before the first retry.")
-    retry_cap_seconds = fields.Integer(default=3600, help="Longest delay between two tries.")
+    batch_size = fields.Integer(
+        default=100, tracking=True, help="Messages claimed per batch by a worker."
+    )
+    max_attempts = fields.Integer(default=8, tracking=True, help="Tries before a message is dead.")
+    retry_base_seconds = fields.Integer(
+        default=10, tracking=True, help="Delay before the first retry."
+    )
+    retry_cap_seconds = fields.Integer(
+        default=3600, tracking=True, help="Longest delay between two tries."
+    )
     lease_seconds = fields.Integer(
-        default=300, help="A message processing longer than this is presumed crashed and retried."
+        default=300,
+        tracking=True,
+        help="A message processing longer than this is presumed crashed and retried.",
     )
     waiting_deadline_minutes = fields.Integer(
         default=1440,
+        tracking=True,
         help="How long a message may wait for missing master data before people must act.",
     )
-    sla_minutes = fields.Integer(help="A message should be done within this many minutes.")
+    sla_minutes = fields.Integer(
+        tracking=True, help="A message should be done within this many minutes."
+    )
     lifecycle = fields.Selection(
         [("strategic", "Strategic"), ("temporary", "Temporary coexistence")],
         default="strategic",
         required=True,
+        tracking=True,
     )
-    sunset_date = fields.Date(help="When a temporary coexistence flow is planned to end.")
+    sunset_date = fields.Date(
+        tracking=True, help="When a temporary coexistence flow is planned to end."
+    )
     request_method = fields.Selection(
-        [("POST", "POST"), ("PUT", "PUT"), ("PATCH", "PATCH")], default="POST"
+        [("POST", "POST"), ("PUT", "PUT"), ("PATCH", "PATCH")], default="POST", tracking=True
     )
     request_path = fields.Char(
+        tracking=True,
         help="Outbound HTTP: path appended to the endpoint URL. AMQP: routing key. "
-        "File drop: file name prefix."
+        "File drop: file name prefix.",
     )
     message_count = fields.Integer(compute="_compute_message_count")
     description = fields.Text()
+    runbook = fields.Html(
+        help="What to do when this flow fails: shown to the people handling its exceptions."
+    )
+    retention_days = fields.Integer(
+        default=30,
+        tracking=True,
+        help="Done messages older than this many days are purged (0: kept forever); their "
+        "counts stay in the daily summary.",
+    )
+    latency_p50 = fields.Float(compute="_compute_latency", string="Latency p50 (s)")
+    latency_p95 = fields.Float(
+        compute="_compute_latency",
+        string="Latency p95 (s)",
+        help="Seconds from receipt to done for 95% of the messages done in the last 24 hours.",
+    )
 
     _sql_constraints = [
         (
@@ -115,7 +148,13 @@ class IntegrationFlow(models.Model):
         ("batch_size_positive", "check(batch_size > 0)", "The batch size must be positive."),
         ("max_attempts_positive", "check(max_attempts > 0)", "Max attempts must be positive."),
         ("lease_positive", "check(lease_seconds > 0)", "The lease must be positive."),
+        ("retention_positive", "check(retention_days >= 0)", "Retention cannot be negative."),
     ]
+
+    def _compute_latency(self):
+        latency = message_stats.latency(self.env, "flow_id", self.ids)
+        for flow in self:
+            flow.latency_p50, flow.latency_p95 = latency.get(flow.id, (0.0, 0.0))
 
     @api.model
     def _selection_handler(self):

@@ -64,6 +64,7 @@ class IntegrationMessage(models.Model):
     result_ids = fields.Char(readonly=True, help="Ids of the records the message produced.")
     exception_id = fields.Many2one("integration.exception", readonly=True, index="btree_not_null")
     attempt_ids = fields.One2many("integration.message.attempt", "message_id", readonly=True)
+    edit_ids = fields.One2many("integration.message.edit", "message_id", readonly=True)
 
     _sql_constraints = [
         (

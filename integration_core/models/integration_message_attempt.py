@@ -60,9 +60,11 @@ class IntegrationMessageAttempt(models.Model):
         )
 
     def write(self, vals):  # pylint: disable=method-required-super
+        self.check_access("write")
         raise UserError(_("The attempt log is a record of what happened: nobody edits it."))
 
     def unlink(self):
+        self.check_access("unlink")
         if not self.env.context.get("integration_retention"):
             raise UserError(_("The attempt log is a record of what happened: nobody deletes it."))
         return super().unlink()

@@ -123,7 +123,7 @@ class IntegrationQueueWorker(models.AbstractModel):
         return []
 
     @api.model
-    def _claim_query(self, limit, worker):
+    def _claim_query(self, limit, worker, only_ids=None):
         now = fields.Datetime.now()
         return SQL(
             """
@@ -135,6 +135,7 @@ class IntegrationQueueWorker(models.AbstractModel):
                    AND m.next_attempt_at <= %(now)s
                    AND f.state = 'active'
                    AND f.paused IS NOT TRUE
+                   AND (%(only_ids)s::int[] IS NULL OR m.id = ANY(%(only_ids)s::int[]))
                    AND (m.ordering_key IS NULL OR NOT EXISTS (
                         SELECT 1 FROM integration_message e
                          WHERE e.endpoint_id = m.endpoint_id
@@ -159,7 +160,30 @@ class IntegrationQueueWorker(models.AbstractModel):
             now=now,
             limit=limit,
             worker=worker,
+            only_ids=only_ids,
         )
+
+    @api.model
+    def _process_now(self, messages):
+        """Process ``messages`` at once, in the caller's transaction (a person's replay).
+
+        Claims them like a worker (same ordering and flow rules, rows locked until the caller
+        commits, so no cron worker takes them meanwhile); any that cannot be claimed now stay
+        pending for the queue. Returns the outcomes.
+        """
+        worker = f"{_worker_id()}:manual"
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute(
+                    self._claim_query(len(messages), worker, only_ids=messages.ids),
+                    log_exceptions=False,
+                )
+                ids = [row[0] for row in self.env.cr.fetchall()]
+        except psycopg2.OperationalError as error:
+            if error.pgcode not in RETRIABLE_PGCODES:
+                raise
+            return []
+        return self._process_claimed(ids, worker) if ids else []
 
     @api.model
     def _recover_expired_leases(self):

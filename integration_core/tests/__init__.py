@@ -20,4 +20,10 @@ from . import test_lib_http_transport
 from . import test_lib_amqp
 from . import test_amqp_inbound
 from . import test_file_inbound
+from . import test_cockpit_exception
+from . import test_cockpit_replay
+from . import test_cockpit_alert
+from . import test_cockpit_retention
+from . import test_cockpit_monitoring
 from . import test_mapping
+from . import test_cockpit_tour
