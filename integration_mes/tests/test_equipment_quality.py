@@ -108,6 +108,8 @@ class TestQualityResults(MesCase):
         self.assertIn("Weld seam tensile failed on lot F-7", exception.error)
         self.assertEqual(exception.activity_ids.user_id, inspector)
         self.assertEqual(exception.state, "new")
+        self.assertIn("failed quality test", exception.explanation)
+        self.assertIn("Quality team", exception.suggested_action)
         self.assertEqual(order.mes_work_order_id.last_sequence, 2)
 
     def test_unknown_lot_is_an_exception(self):
