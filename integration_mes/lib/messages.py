@@ -110,13 +110,9 @@ def parse_performance(payload):
         reader.problems.append("final must be true or false")
     result["final"] = final is True
     result["produced"] = [
-        {
-            "product": reader.text(line, "product", f"produced[{n}].", required=False),
-            "quantity": reader.number(line, "quantity", f"produced[{n}]."),
-            "uom": reader.text(line, "uom", f"produced[{n}].", required=False),
-            "lot": reader.text(line, "lot", f"produced[{n}].", required=False),
-        }
+        produced
         for n, line in enumerate(reader.items("produced"))
+        for produced in _produced(reader, line, n)
     ]
     result["consumed"] = [
         {
@@ -141,6 +137,35 @@ def parse_performance(payload):
         _operation(reader, line, n) for n, line in enumerate(reader.items("operations"))
     ]
     return reader.done(result)
+
+
+def _produced(reader, line, n):
+    """One produced line, or one line of one unit per serial number when it lists ``serials``."""
+    where = f"produced[{n}]."
+    common = {
+        "line": n,  # the line the MES sent, for messages about a serial of a ``serials`` line
+        "product": reader.text(line, "product", where, required=False),
+        "uom": reader.text(line, "uom", where, required=False),
+    }
+    serials = line.get("serials")
+    if serials is None:
+        lot = reader.text(line, "lot", where, required=False)
+        return [dict(common, quantity=reader.number(line, "quantity", where), lot=lot)]
+    if (
+        not isinstance(serials, list)
+        or not serials
+        or not all(isinstance(serial, str) and serial.strip() for serial in serials)
+    ):
+        reader.problems.append(f"{where}serials must be a non-empty list of non-empty texts")
+        return []
+    if line.get("lot") not in (None, ""):
+        reader.problems.append(f"{where}gives both lot and serials: give one of them")
+    quantity = reader.number(line, "quantity", where, required=False)
+    if quantity is not None and quantity != len(serials):
+        reader.problems.append(
+            f"{where}quantity is {quantity:g} but {len(serials)} serials are listed"
+        )
+    return [dict(common, quantity=1.0, lot=serial.strip()) for serial in serials]
 
 
 def _operation(reader, line, n):

@@ -12,7 +12,9 @@ class IntegrationHandlerMesPerformance(models.AbstractModel):
     """Applies a production result to its manufacturing order, once and in sequence.
 
     Everything in the message is checked before anything is written: an unknown component,
-    an unknown lot or over-production refuses the whole message with one clear exception.
+    an unknown lot, a serial number produced before or over-production refuses the whole
+    message with one clear exception. Several produced lots (or serial numbers) are produced
+    in one manufacturing order each, as Odoo's mass production splits an order.
     """
 
     _name = "integration.handler.mes.performance"
@@ -98,11 +100,14 @@ class IntegrationHandlerMesPerformance(models.AbstractModel):
 
     @api.model
     def _plan_produced(self, work_order, production, data, problems):
+        """What was produced, by lot: ``produced`` is a list of (lot name or None, quantity in
+        the order's unit) in the reported order; a lot reported on several lines is summed."""
         Codes = self.env["integration.mes.codes"]
         endpoint, product = work_order.endpoint_id, production.product_id
-        quantity, lots = 0.0, set()
-        for index, line in enumerate(data["produced"]):
-            where = _("produced line %s", index + 1)
+        tracking = product.tracking
+        quantity, by_lot = 0.0, {}
+        for line in data["produced"]:
+            where = _("produced line %s", line["line"] + 1)
             if line["product"] and Codes._product(endpoint, line["product"]) != product:
                 problems.append(
                     _(
@@ -113,20 +118,91 @@ class IntegrationHandlerMesPerformance(models.AbstractModel):
                 )
                 continue
             qty = Codes._quantity(line, product, production.product_uom_id, problems, where)
-            quantity += qty or 0.0
-            if line["lot"] and product.tracking != "none":
-                lots.add(line["lot"])
-        if product.tracking == "serial" and quantity:
-            problems.append(_("serial-numbered products cannot be confirmed through the MES yet"))
-        elif product.tracking == "lot" and quantity and len(lots) != 1:
+            if qty is None:
+                continue
+            quantity += qty
+            lot = line["lot"] if tracking != "none" else None
+            if tracking != "none" and not lot:
+                problems.append(self._tracking_problem(where, product))
+            elif tracking == "serial":
+                self._check_serial_line(production, line, qty, by_lot, problems, where)
+            by_lot[lot] = by_lot.get(lot, 0.0) + qty
+        if tracking == "serial":
+            self._check_serials_unused(production, [name for name in by_lot if name], problems)
+        self._check_tolerance(work_order, production, quantity, problems)
+        return {"produced_qty": quantity, "produced": list(by_lot.items())}
+
+    @api.model
+    def _tracking_problem(self, where, product):
+        if product.tracking == "serial":
+            return _(
+                "%(where)s: %(product)s is tracked by serial number: report its serials",
+                where=where,
+                product=product.display_name,
+            )
+        return _(
+            "%(where)s: %(product)s is tracked by lot: report its lot",
+            where=where,
+            product=product.display_name,
+        )
+
+    @api.model
+    def _check_serial_line(self, production, line, qty, seen, problems, where):
+        """A serial number is one unit, reported once."""
+        rounding = production.product_uom_id.rounding
+        if float_compare(qty, 1.0, precision_rounding=rounding) != 0:
             problems.append(
                 _(
-                    "%s is tracked by lot: report exactly one produced lot per result",
-                    product.display_name,
+                    "%(where)s: serial %(serial)s of %(product)s must be one unit, not %(qty)s",
+                    where=where,
+                    serial=line["lot"],
+                    product=production.product_id.display_name,
+                    qty=qty,
                 )
             )
-        self._check_tolerance(work_order, production, quantity, problems)
-        return {"produced_qty": quantity, "produced_lot": lots.pop() if len(lots) == 1 else None}
+        if line["lot"] in seen:
+            problems.append(
+                _("%(where)s: serial %(serial)s is reported twice", where=where, serial=line["lot"])
+            )
+
+    @api.model
+    def _check_serials_unused(self, production, names, problems):
+        """Odoo's rule: a serial number is produced once. One in stock or already produced by
+        a manufacturing order is refused."""
+        product = production.product_id
+        lots = self.env["stock.lot"].search(
+            [
+                ("product_id", "=", product.id),
+                ("name", "in", names),
+                ("company_id", "in", (production.company_id.id, False)),
+            ]
+        )
+        quants = self.env["stock.quant"].search(
+            [
+                ("lot_id", "in", lots.ids),
+                ("location_id.usage", "=", "internal"),
+                ("quantity", ">", 0),
+            ]
+        )
+        for lot in lots.sorted(lambda lot: names.index(lot.name)):
+            quant = quants.filtered(lambda q, lot=lot: q.lot_id == lot)[:1]
+            if quant:
+                problems.append(
+                    _(
+                        "serial %(serial)s of %(product)s is already in stock (%(location)s)",
+                        serial=lot.name,
+                        product=product.display_name,
+                        location=quant.location_id.display_name,
+                    )
+                )
+            elif production._is_finished_sn_already_produced(lot):
+                problems.append(
+                    _(
+                        "serial %(serial)s of %(product)s has already been produced",
+                        serial=lot.name,
+                        product=product.display_name,
+                    )
+                )
 
     @api.model
     def _check_tolerance(self, work_order, production, quantity, problems):
@@ -208,6 +284,7 @@ class IntegrationHandlerMesPerformance(models.AbstractModel):
         endpoint = work_order.endpoint_id
         components = production.move_raw_ids.product_id
         scrap, finished_qty = [], 0.0
+        produced_lots = {name for name, _qty in plan["produced"] if name}
         for index, line in enumerate(data["scrap"]):
             where = _("scrap line %s", index + 1)
             product = Codes._product(endpoint, line["product"])
@@ -224,7 +301,7 @@ class IntegrationHandlerMesPerformance(models.AbstractModel):
                 )
                 continue
             qty = Codes._quantity(line, product, product.uom_id, problems, where)
-            if finished and product.tracking != "none" and line["lot"] == plan["produced_lot"]:
+            if finished and product.tracking != "none" and line["lot"] in produced_lots:
                 lot = line["lot"]  # produced by this very result
             else:
                 lot = self._existing_lot(product, line, production, problems, where)

@@ -57,15 +57,30 @@ class Plant:
     def performance(
         self,
         reference,
-        quantity,
+        quantity=None,
         lot=None,
         final=False,
         scrap=(),
         minutes=None,
         component_lots=None,
+        lots=None,
+        serials=None,
     ):
-        """A production result: ``quantity`` made, components consumed as the order planned."""
+        """A production result: ``quantity`` made, components consumed as the order planned.
+
+        ``lots`` (``[{"lot": ..., "quantity": ...}]``) reports several lots at once, ``serials``
+        (``["SN-1", ...]``) serial numbers; the quantity is then their total.
+        """
         order = self.work_orders[reference]
+        if lots:
+            quantity = sum(line["quantity"] for line in lots)
+            produced = [dict(line, uom=order["uom"]) for line in lots]
+        elif serials:
+            quantity = len(serials)
+            produced = [{"serials": list(serials), "uom": order["uom"]}]
+        else:
+            quantity = quantity or 0
+            produced = [{"quantity": quantity, "uom": order["uom"], "lot": lot}] if quantity else []
         per_unit = order["quantity"] or 1
         consumed = []
         for component in order.get("components", []):
@@ -82,7 +97,7 @@ class Plant:
         message = self._envelope("production.performance", reference)
         message.update(
             final=final,
-            produced=[{"quantity": quantity, "uom": order["uom"], "lot": lot}] if quantity else [],
+            produced=produced,
             consumed=consumed if quantity else [],
             scrap=[dict(line) for line in scrap],
             operations=self._operation_times(order, minutes) if quantity else [],

@@ -48,15 +48,18 @@ class MesSimulator:
     def produce(
         self,
         work_order,
-        quantity,
+        quantity=None,
         lot=None,
         final=False,
         scrap=(),
         times=1,
         hold=False,
         component_lots=None,
+        lots=None,
+        serials=None,
     ):
-        """Report a production run; ``times`` > 1 delivers it again, ``hold`` keeps it back."""
+        """Report a production run; ``times`` > 1 delivers it again, ``hold`` keeps it back.
+        ``lots`` or ``serials`` report several lots or serial numbers in one result."""
         message = self.plant.performance(
             work_order,
             quantity,
@@ -64,6 +67,8 @@ class MesSimulator:
             final=final,
             scrap=scrap,
             component_lots=component_lots,
+            lots=lots,
+            serials=serials,
         )
         return self._deliver(message, times, hold)
 

@@ -106,14 +106,17 @@ class MesCase(IntegrationCase):
         )
 
     def result(self, production, sequence, produced=0, lot=None, final=False, **lines):
-        """Queue a production.performance for ``production``; ``lines``: consumed, scrap..."""
+        """Queue a production.performance for ``production``; ``produced``: a quantity (of
+        ``lot``) or the produced lines themselves; ``lines``: consumed, scrap..."""
+        if not isinstance(produced, list):
+            produced = [{"quantity": produced, "lot": lot}] if produced else []
         payload = {
             "message_id": lines.pop("message_id", f"{production.name}/{sequence}"),
             "sent_at": "2025-03-03T08:00:00Z",
             "work_order": production.mes_work_order_id.name or production.name,
             "sequence": sequence,
             "final": final,
-            "produced": [{"quantity": produced, "lot": lot}] if produced else [],
+            "produced": produced,
             "consumed": lines.pop("consumed", []),
             "scrap": lines.pop("scrap", []),
             "operations": lines.pop("operations", []),

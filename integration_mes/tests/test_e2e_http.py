@@ -107,7 +107,13 @@ class TestEndToEndHttp(LoopbackRequestsMixin, HttpCase):
             hold=True,
             scrap=[{"product": "TUBE", "quantity": 1, "reason": "Bent"}],
         )
-        final = self.command("produce", work_order=order.name, quantity=3, lot="F-3", final=True)
+        # The final run made two lots: one delivery, two manufacturing orders.
+        final = self.command(
+            "produce",
+            work_order=order.name,
+            lots=[{"lot": "F-3", "quantity": 2}, {"lot": "F-4", "quantity": 1}],
+            final=True,
+        )
         self.assertEqual(self.statuses(final), [202])
         self.run_queue()
         work_order = order.mes_work_order_id
@@ -123,9 +129,12 @@ class TestEndToEndHttp(LoopbackRequestsMixin, HttpCase):
         self.assertEqual(waiting.state, "done", waiting.error)
         self.assertEqual(work_order.state, "completed")
         productions = work_order.production_ids.sorted("id")
-        self.assertEqual(productions.mapped("state"), ["done"] * 3)
-        self.assertEqual(productions.mapped("qty_produced"), [4, 3, 3])
-        self.assertEqual([self.on_hand(frame, lot) for lot in ("F-1", "F-2", "F-3")], [4, 3, 3])
+        self.assertEqual(productions.mapped("state"), ["done"] * 4)
+        self.assertEqual(productions.mapped("qty_produced"), [4, 3, 2, 1])
+        self.assertEqual(productions.mapped("lot_producing_id.name"), ["F-1", "F-2", "F-3", "F-4"])
+        self.assertEqual(
+            [self.on_hand(frame, lot) for lot in ("F-1", "F-2", "F-3", "F-4")], [4, 3, 2, 1]
+        )
         self.assertEqual(self.on_hand(tube), 100 - 20 - 1)
         self.assertEqual(self.on_hand(paint), 40 - 5)
         self.assertEqual(work_order.performance_ids.scrap_ids.scrap_qty, 1)

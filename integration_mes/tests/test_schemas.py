@@ -39,10 +39,16 @@ class TestSchemas(MesCase):
         produced = plant.performance(
             order.name, 4, lot="F-1", scrap=[{"product": "TUBE", "quantity": 1}]
         )
+        lots = plant.performance(
+            order.name, lots=[{"lot": "F-2", "quantity": 2}, {"lot": "F-3", "quantity": 1}]
+        )
+        serials = plant.performance(order.name, serials=["SN-1", "SN-2"])
         event = plant.equipment_event("WELD", "down", "Spindle jam")
         result = plant.quality_result("F-1", "Tensile", 7.5, "kN", False, order.name)
         for message, parse in (
             (produced, messages.parse_performance),
+            (lots, messages.parse_performance),
+            (serials, messages.parse_performance),
             (event, messages.parse_equipment_event),
             (result, messages.parse_quality_result),
         ):
