@@ -15,6 +15,7 @@
     "demo": [
         "demo/integration_endpoint_demo.xml",
         "demo/integration_flow_demo.xml",
+        "demo/integration_mapping_demo.xml",
     ],
     "application": False,
     "installable": True,

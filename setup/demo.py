@@ -4,7 +4,9 @@
 Idempotent: the first run installs the suite's Python dependencies when missing, creates the
 database and installs the suite with demo data; later runs reuse the database as it is
 (``--update`` upgrades the suite's addons first). Then Odoo serves on localhost with the
-integration scheduled actions working, until Ctrl+C.
+integration scheduled actions working, beside a simulator of Plant 1's MES that receives the
+demo's released orders and reports production back, one result deliberately broken (see
+``demo_plant.py``; ``--no-plant`` serves Odoo alone), until Ctrl+C.
 """
 
 import argparse
@@ -13,6 +15,7 @@ import subprocess
 import sys
 
 import _suite
+import demo_plant
 
 
 def parse_args():
@@ -22,6 +25,9 @@ def parse_args():
     parser.add_argument("--update", action="store_true", help="upgrade the suite's addons first")
     parser.add_argument(
         "--setup-only", action="store_true", help="prepare the database, do not serve"
+    )
+    parser.add_argument(
+        "--no-plant", action="store_true", help="serve without the MES simulator and its runs"
     )
     return parser.parse_args()
 
@@ -79,7 +85,9 @@ def main():
         f"--http-port={args.port}",
         "--max-cron-threads=2",
     )
-    os.execv(command[0], command)
+    if args.no_plant:
+        os.execv(command[0], command)
+    return demo_plant.serve(args.db, args.port, command)
 
 
 if __name__ == "__main__":
