@@ -117,7 +117,9 @@ class IntegrationHandlerMesPerformance(models.AbstractModel):
                     )
                 )
                 continue
-            qty = Codes._quantity(line, product, production.product_uom_id, problems, where)
+            qty = Codes._quantity(
+                work_order.endpoint_id, line, product, production.product_uom_id, problems, where
+            )
             if qty is None:
                 continue
             quantity += qty
@@ -245,7 +247,9 @@ class IntegrationHandlerMesPerformance(models.AbstractModel):
                     )
                 )
                 continue
-            qty = Codes._quantity(line, product, move.product_uom, problems, where)
+            qty = Codes._quantity(
+                work_order.endpoint_id, line, product, move.product_uom, problems, where
+            )
             lot = self._existing_lot(product, line, production, problems, where)
             if qty is not None and lot is not False:
                 consumed.append((move, qty, lot))
@@ -300,7 +304,9 @@ class IntegrationHandlerMesPerformance(models.AbstractModel):
                     )
                 )
                 continue
-            qty = Codes._quantity(line, product, product.uom_id, problems, where)
+            qty = Codes._quantity(
+                work_order.endpoint_id, line, product, product.uom_id, problems, where
+            )
             if finished and product.tracking != "none" and line["lot"] in produced_lots:
                 lot = line["lot"]  # produced by this very result
             else:

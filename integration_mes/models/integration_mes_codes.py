@@ -9,7 +9,8 @@ class IntegrationMesCodes(models.AbstractModel):
     """Codes of the MES messages to records and back.
 
     A product is named by its cross-reference for the endpoint, else its internal reference; a
-    work center by its code; a unit by its name; a lot by its name and product.
+    work center by its code; a unit by its cross-reference, else its name; a lot by its name
+    and product.
     """
 
     _name = "integration.mes.codes"
@@ -52,11 +53,17 @@ class IntegrationMesCodes(models.AbstractModel):
         )
 
     @api.model
-    def _quantity(self, line, product, uom, problems, where):
+    def _unit(self, endpoint, code):
+        """The unit ``code`` names at ``endpoint``: its cross-reference, else its exact name."""
+        unit = self.env["integration.xref"]._resolve(endpoint, "uom.uom", code)
+        return unit or self.env["uom.uom"].search([("name", "=", code)], limit=1)
+
+    @api.model
+    def _quantity(self, endpoint, line, product, uom, problems, where):
         """``line``'s quantity in ``uom``; a unit the MES names must be of the same kind."""
         if not line.get("uom"):
             return line["quantity"]
-        reported = self.env["uom.uom"].search([("name", "=", line["uom"])], limit=1)
+        reported = self._unit(endpoint, line["uom"])
         if not reported:
             problems.append(_("%(where)s: unknown unit %(uom)s", where=where, uom=line["uom"]))
             return None

@@ -263,6 +263,20 @@ class TestPerformance(MesCase):
         backorder = self.order.mes_work_order_id._open_production()
         self.assertEqual(backorder.move_raw_ids.mapped("product_uom_qty"), [12, 3])
 
+    def test_a_unit_code_of_the_mes_is_read_through_its_cross_reference(self):
+        dozen = self.env.ref("uom.product_uom_dozen")
+        self.env["integration.xref"]._link(self.mes, "DZN", dozen)
+        applied = self.result(
+            self.order,
+            1,
+            produced=4,
+            lot="F-1",
+            consumed=[{"product": "TUBE", "quantity": 0.75, "uom": "DZN"}],
+        )
+        self.run_queue()
+        self.assertEqual(applied.state, "done", applied.error)
+        self.assertEqual(self.on_hand(self.tube), 91, "0.75 dozen is 9 tubes")
+
     def test_results_out_of_order_in_one_batch_still_apply(self):
         second = self.result(self.order, 2, produced=6, lot="F-2", final=True)
         first = self.result(self.order, 1, produced=4, lot="F-1")
