@@ -1,0 +1,1 @@
+from . import bench_handler_partner_touch
