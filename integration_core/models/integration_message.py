@@ -152,9 +152,11 @@ class IntegrationMessage(models.Model):
             self._store_large_payloads(large, by_key)
         if inserted:
             self._trigger_processing()
+        # One recordset: reading a field of one message reads the whole batch at once.
+        records = self.browse([by_key[key] for key in keys])
         results, reported = [], set()
-        for key in keys:
-            results.append((self.browse(by_key[key]), key in inserted and key not in reported))
+        for record, key in zip(records, keys, strict=True):
+            results.append((record, key in inserted and key not in reported))
             reported.add(key)
         return results
 
