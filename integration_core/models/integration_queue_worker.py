@@ -241,8 +241,42 @@ class IntegrationQueueWorker(models.AbstractModel):
         messages.fetch(
             ["flow_id", "endpoint_id", "company_id", "direction", "attempts", "exception_id"]
         )
-        outcomes = [self._process_one(message, worker) for message in messages]
+        outcomes = self._process_together(messages, worker) or [
+            self._process_one(message, worker) for message in messages
+        ]
         self.env["integration.queue.outcome"]._apply(outcomes)
+        return outcomes
+
+    @api.model
+    def _process_together(self, messages, worker):
+        """Inbound messages under one savepoint, their writes flushed together; None as soon
+        as one of them does not simply succeed (everything is then undone, and the caller
+        processes them one savepoint each, which says which message failed and why).
+
+        Outbound batches always go one by one: a request sent cannot be undone.
+        """
+        if any(message.direction != "inbound" for message in messages):
+            return None
+        outcomes = []
+        try:
+            with self.env.cr.savepoint():
+                for message in messages:
+                    started, clock = fields.Datetime.now(), time.perf_counter()
+                    result = message.flow_id._handler()._process_inbound(message)
+                    outcomes.append(
+                        {
+                            "message": message,
+                            "worker": worker,
+                            "started_at": started,
+                            "outcome": "done",
+                            "result": result,
+                            "duration_ms": int((time.perf_counter() - clock) * 1000),
+                        }
+                    )
+                self.env.flush_all()
+        except Exception:  # any failure: undo all, the caller redoes them one by one
+            self.env.invalidate_all()
+            return None
         return outcomes
 
     @api.model

@@ -61,6 +61,9 @@ class TestQueue(IntegrationCase):
         self.assertFalse(self.partners("B-1"))
         self.assertEqual(bad.exception_id.category, "validation")
         self.assertEqual(bad.attempt_ids.outcome, "dead")
+        # The batch was first tried under one savepoint, undone, then redone one by one.
+        self.assertEqual((len(self.partners("G-1")), len(self.partners("G-2"))), (1, 1))
+        self.assertEqual((good | good2).attempt_ids.mapped("outcome"), ["done", "done"])
 
     def test_failures_of_one_cause_share_one_exception_that_resolves_itself(self):
         Message = self.env["integration.message"]
