@@ -11,15 +11,16 @@ new transaction. On the last try we answer a JSON 503 ourselves: Odoo would answ
 """
 
 import contextlib
+import functools
 import json
 import logging
-from datetime import timedelta
+import time
 
 import psycopg2
 from psycopg2 import errorcodes
 from psycopg2.errors import SerializationFailure
 
-from odoo import SUPERUSER_ID, fields, http
+from odoo import SUPERUSER_ID, http
 from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 from odoo.service import model as service_model
@@ -35,16 +36,19 @@ from ..lib.inbound_api import (
     optional_header,
     parse_messages,
 )
+from ..models.integration_message import QueueTarget
 
 _logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 SIGNATURE_HEADER = "X-Signature"
-API_GROUP = "integration_core.group_integration_api"
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 # Kept in the request's environ, which survives Odoo's replays of the request.
 _TRIES_KEY = "integration_core.tries"
 _rate_limiter = RateLimiter()
+# When this worker last recorded the use of each API key, by (database, key id).
+_touched = {}
+TOUCH_SECONDS = 60
 
 
 class _RetryableError(SerializationFailure):
@@ -142,18 +146,18 @@ class InboundApi(http.Controller):
             raise ApiError(
                 401, "missing_credentials", "Send a Bearer API key or a signature.", _CHALLENGE
             )
-        endpoint, flow = self._route_target(env, endpoint_code, flow_code)
+        route = self._route_target(env, endpoint_code, flow_code)
         check_content_type(http_request.mimetype)
         raw = http_request.get_data(cache=True)  # cached: Odoo may replay the request
         check_size(len(raw), max_bytes)
         if token:
-            user = self._api_key_user(env, endpoint, token)
+            user_id = self._api_key_user(env, route, token)
         else:
-            user = self._signature_user(endpoint, signature, raw)
-        self._check_service_account(user, endpoint)
-        if flow.state != "active":
+            user_id = self._signature_user(env, route, signature, raw)
+        self._check_service_account(env, user_id, route)
+        if route.flow_state != "active":
             raise ApiError(403, "flow_inactive", f"Flow {flow_code} does not accept messages now.")
-        _rate_limiter.check(endpoint.id, endpoint.rate_limit_per_minute)
+        _rate_limiter.check(route.endpoint_id, route.rate_limit_per_minute)
         payloads, _is_batch = parse_messages(raw)
         key = optional_header(http_request.headers, "Idempotency-Key")
         if key and len(payloads) > 1:
@@ -163,36 +167,29 @@ class InboundApi(http.Controller):
             {"payload": payload, "idempotency_key": key, "correlation_id": correlation}
             for payload in payloads
         ]
-        results = self._enqueue(user, endpoint, flow, items)
+        results = self._enqueue(user_id, route, items)
         body = {"messages": [_summary(message, created) for message, created in results]}
         return (202 if any(created for _m, created in results) else 200), body
 
     def _route_target(self, env, endpoint_code, flow_code):
-        endpoint = env["integration.endpoint"].search([("code", "=", endpoint_code)], limit=1)
-        if not endpoint:
+        route = env["integration.endpoint"]._inbound_route(endpoint_code, flow_code)
+        if not route:
             raise ApiError(404, "unknown_endpoint", f"No endpoint {endpoint_code}.")
-        flow = env["integration.flow"].search(
-            [
-                ("endpoint_id", "=", endpoint.id),
-                ("code", "=", flow_code),
-                ("direction", "=", "inbound"),
-            ],
-            limit=1,
-        )
-        if not flow:
+        if not route.flow_id:
             raise ApiError(404, "unknown_flow", f"No inbound flow {flow_code} on {endpoint_code}.")
-        return endpoint, flow
+        return route
 
-    def _api_key_user(self, env, endpoint, token):
-        key = env["integration.api.key"]._authenticate(token)
+    def _api_key_user(self, env, route, token):
+        key = env["integration.api.key"]._match(token)
         if not key:
             raise ApiError(401, "invalid_api_key", "Unknown or revoked API key.", _CHALLENGE)
-        if key.endpoint_id != endpoint:
+        if key.endpoint_id != route.endpoint_id:
             raise ApiError(403, "wrong_endpoint", "This key belongs to another endpoint.")
-        self._touch(key)
+        self._touch(key.id)
         return key.user_id
 
-    def _signature_user(self, endpoint, signature, raw):
+    def _signature_user(self, env, route, signature, raw):
+        endpoint = env["integration.endpoint"].browse(route.endpoint_id)
         try:
             signing.verify(endpoint._get_inbound_hmac_secret() or (), signature, raw)
         except signing.SignatureError:
@@ -201,40 +198,47 @@ class InboundApi(http.Controller):
             ) from None
         if not endpoint.inbound_user_id:
             raise ApiError(403, "no_service_account", "No service account for signed requests.")
-        return endpoint.inbound_user_id
+        return endpoint.inbound_user_id.id
 
-    def _check_service_account(self, user, endpoint):
+    def _check_service_account(self, env, user_id, route):
         """Refuse accounts that may not enqueue, or not in the endpoint's company."""
-        if not (user.active and user.has_group(API_GROUP)):
-            raise ApiError(403, "not_a_service_account", "The account may not enqueue messages.")
-        if endpoint.company_id not in user.company_ids:
-            raise ApiError(403, "company_not_allowed", "The account may not use this endpoint.")
+        refusal = env["integration.endpoint"]._service_account_refusal(user_id, route.company_id)
+        if refusal == "not_a_service_account":
+            raise ApiError(403, refusal, "The account may not enqueue messages.")
+        if refusal:
+            raise ApiError(403, refusal, "The account may not use this endpoint.")
 
-    def _touch(self, key):
-        """Record when a key was last used: at most once a minute, never waiting on a lock."""
-        now = fields.Datetime.now()
-        if key.last_used_at and now - key.last_used_at < timedelta(minutes=1):
+    def _touch(self, key_id):
+        """Record when a key was last used: at most once a minute, never waiting on a lock.
+
+        Each worker remembers when it last recorded a key (once committed), so most requests
+        skip the UPDATE.
+        """
+        now, cr = time.monotonic(), request.env.cr
+        if now - _touched.get((cr.dbname, key_id), -TOUCH_SECONDS) < TOUCH_SECONDS:
             return
-        cr = request.env.cr
         # A serialization failure means a concurrent request has just recorded it.
         with contextlib.suppress(SerializationFailure), cr.savepoint(flush=False):
             cr.execute(
                 SQL(
-                    "UPDATE integration_api_key SET last_used_at = %s WHERE id IN ("
-                    " SELECT id FROM integration_api_key WHERE id = %s"
-                    " FOR UPDATE SKIP LOCKED)",
-                    now,
-                    key.id,
+                    "UPDATE integration_api_key SET last_used_at = now() AT TIME ZONE 'UTC'"
+                    " WHERE id IN (SELECT id FROM integration_api_key WHERE id = %s"
+                    " AND (last_used_at IS NULL OR last_used_at < (now() AT TIME ZONE 'UTC')"
+                    " - interval '1 minute') FOR UPDATE SKIP LOCKED)",
+                    key_id,
                 ),
                 log_exceptions=False,
             )
-        key.invalidate_recordset(["last_used_at"])
+        cr.postcommit.add(functools.partial(_touched.__setitem__, (cr.dbname, key_id), now))
 
-    def _enqueue(self, user, endpoint, flow, items):
-        """Enqueue as the service account in the endpoint's company, so record rules apply."""
-        messages = request.env["integration.message"].with_user(user)
-        messages = messages.with_company(endpoint.company_id)
-        return messages.enqueue_batch(flow.with_env(messages.env), items)
+    def _enqueue(self, user_id, route, items):
+        """Enqueue as the service account in the endpoint's company (checked above)."""
+        messages = request.env["integration.message"].with_user(user_id)
+        messages = messages.with_company(route.company_id)
+        target = QueueTarget(
+            route.flow_id, route.endpoint_id, route.company_id, "inbound", route.ordering_key_path
+        )
+        return messages._enqueue_target(target, items)
 
 
 def _summary(message, created):

@@ -1,9 +1,13 @@
 """Keys with which external systems call the inbound HTTP API; only their hash is stored."""
 
-from odoo import _, api, fields, models
+from collections import namedtuple
+
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from ..lib import signing
+
+KeyMatch = namedtuple("KeyMatch", "id endpoint_id user_id key_hash")
 
 
 class IntegrationApiKey(models.Model):
@@ -61,12 +65,36 @@ class IntegrationApiKey(models.Model):
         }
 
     @api.model
-    def _authenticate(self, presented):
-        """The active key matching ``presented`` (compared in constant time), or None."""
+    def _match(self, presented):
+        """The active key matching ``presented`` (hash compared in constant time) as a
+        KeyMatch of plain values, or None."""
         prefix = signing.api_key_prefix(presented or "")
-        if not prefix:
-            return None
-        key = self.sudo().search([("key_prefix", "=", prefix), ("active", "=", True)], limit=1)
-        if key and signing.check_api_key(presented, key.key_hash):
-            return key
+        candidate = self._active_by_prefix(prefix) if prefix else None
+        if candidate and signing.check_api_key(presented, candidate.key_hash):
+            return candidate
         return None
+
+    @api.model
+    @tools.ormcache("prefix")
+    def _active_by_prefix(self, prefix):
+        """The active key with this prefix as plain values; cached, cleared by any change."""
+        key = self.sudo().search([("key_prefix", "=", prefix), ("active", "=", True)], limit=1)
+        if not key:
+            return None
+        return KeyMatch(key.id, key.endpoint_id.id, key.user_id.id, key.key_hash)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        keys = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return keys
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result

@@ -1,6 +1,8 @@
 """External system that Odoo exchanges messages with."""
 
-from odoo import _, api, fields, models
+from collections import namedtuple
+
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 
 from ..lib.errors import PermanentError
@@ -8,6 +10,13 @@ from ..tools import endpoint_transport, message_stats
 
 # Window of the failure rate shown as the endpoint's health.
 HEALTH_WINDOW_MINUTES = 60
+API_GROUP = "integration_core.group_integration_api"
+# Fields of the endpoint the inbound API reads from its cache (_inbound_route).
+ROUTE_FIELDS = {"code", "active", "company_id", "rate_limit_per_minute"}
+InboundRoute = namedtuple(
+    "InboundRoute",
+    "endpoint_id company_id rate_limit_per_minute flow_id flow_state ordering_key_path",
+)
 
 
 class IntegrationEndpoint(models.Model):
@@ -219,13 +228,69 @@ class IntegrationEndpoint(models.Model):
     def create(self, vals_list):
         endpoints = super().create(vals_list)
         endpoints._bind_production_database()
+        self.env.registry.clear_cache()  # inbound routes
         return endpoints
 
     def write(self, vals):
         result = super().write(vals)
         if vals.get("environment") == "production":
             self._bind_production_database()
+        if ROUTE_FIELDS.intersection(vals):
+            self.env.registry.clear_cache()
         return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
+
+    # ------------------------------------------------------------------ inbound
+    @api.model
+    @tools.ormcache("endpoint_code", "flow_code")
+    def _inbound_route(self, endpoint_code, flow_code):
+        """What the inbound API needs of an endpoint and its inbound flow, as plain values.
+
+        Cached in every worker (the API answers many small requests); a write to a field
+        listed in ROUTE_FIELDS (endpoint) or flow.ROUTE_FIELDS clears it in all workers.
+        ``flow_id`` is None when the endpoint has no such inbound flow; None when no endpoint.
+        """
+        endpoint = self.sudo().search([("code", "=", endpoint_code)], limit=1)
+        if not endpoint:
+            return None
+        flow = (
+            self.env["integration.flow"]
+            .sudo()
+            .search(
+                [
+                    ("endpoint_id", "=", endpoint.id),
+                    ("code", "=", flow_code),
+                    ("direction", "=", "inbound"),
+                ],
+                limit=1,
+            )
+        )
+        return InboundRoute(
+            endpoint.id,
+            endpoint.company_id.id,
+            endpoint.rate_limit_per_minute,
+            flow.id or None,
+            flow.state or None,
+            flow.ordering_key_path or None,
+        )
+
+    @api.model
+    @tools.ormcache("user_id", "company_id")
+    def _service_account_refusal(self, user_id, company_id):
+        """Why ``user_id`` may not enqueue for an endpoint of ``company_id``, or None.
+
+        Cached: Odoo clears its caches when a user's active flag, groups or companies change.
+        """
+        user = self.env["res.users"].sudo().browse(user_id)
+        if not (user.active and user.has_group(API_GROUP)):
+            return "not_a_service_account"
+        if company_id not in user.company_ids.ids:
+            return "company_not_allowed"
+        return None
 
     # ------------------------------------------------------------------ secrets
     def _get_secret(self):

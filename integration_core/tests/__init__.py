@@ -27,3 +27,4 @@ from . import test_cockpit_retention
 from . import test_cockpit_monitoring
 from . import test_mapping
 from . import test_cockpit_tour
+from . import test_queue_trigger

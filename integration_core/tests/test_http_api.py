@@ -178,19 +178,43 @@ class TestHttpApi(HttpCase):
         self.assertFalse(self.messages())
 
     def test_service_account_checks(self):
+        # Each refusal follows an accepted request: what the API keeps in memory must follow.
         api_group = self.env.ref("integration_core.group_integration_api")
+        self.assertAccepted(self.post({"message_id": "s-1"}))
         self.service.groups_id = [(3, api_group.id)]
         self.assertError(self.post({"a": 1}), 403, "not_a_service_account")
         self.service.groups_id = [(4, api_group.id)]
+        self.assertAccepted(self.post({"message_id": "s-2"}))
+        self.service.active = False
+        self.assertError(self.post({"a": 1}), 403, "not_a_service_account")
+        self.service.active = True
+        self.assertAccepted(self.post({"message_id": "s-3"}))
         self.flow.state = "draft"
         self.assertError(self.post({"a": 1}), 403, "flow_inactive")
         self.flow.state = "active"
         self.endpoint.inbound_user_id = False
         self.assertError(self.signed({"ref": "H-1"}), 403, "no_service_account")
-        self.assertFalse(self.messages())
+        self.assertEqual(set(self.messages().mapped("idempotency_key")), {"s-1", "s-2", "s-3"})
+
+    def test_renamed_codes_apply_at_once(self):
+        self.assertAccepted(self.post({"message_id": "n-1"}))
+        self.flow.code = "partners"
+        self.assertError(self.post({"a": 1}), 404, "unknown_flow")
+        self.assertAccepted(self.post({"message_id": "n-2"}, flow="partners"))
+        self.endpoint.code = "API_PLANT2"
+        self.assertError(self.post({"a": 1}, flow="partners"), 404, "unknown_endpoint")
+        self.assertAccepted(
+            self.post({"message_id": "n-3"}, endpoint="API_PLANT2", flow="partners")
+        )
+        self.endpoint.active = False
+        self.assertError(
+            self.post({"a": 1}, endpoint="API_PLANT2", flow="partners"), 404, "unknown_endpoint"
+        )
+        self.assertEqual(len(self.messages()), 3)
 
     def test_enqueues_in_the_endpoint_company(self):
         plant = self.env["res.company"].create({"name": "Acquired plant"})
+        self.assertAccepted(self.post({"message_id": "p-0"}))
         self.endpoint.company_id = plant
         self.assertError(self.post({"a": 1}), 403, "company_not_allowed")
         self.service.company_ids = [(4, plant.id)]
@@ -256,17 +280,17 @@ class TestHttpApi(HttpCase):
         self.assertEqual(len(self.messages()), 2)
 
     def patch_enqueue(self, failures):
-        """Make enqueue_batch raise the given errors first, then work as usual."""
+        """Make the API's enqueue raise the given errors first, then work as usual."""
         model_class = type(self.env["integration.message"])
-        real = model_class.enqueue_batch
+        real = model_class._enqueue_target
         failures = list(failures)
 
-        def enqueue_batch(model, flow, items):
+        def enqueue_target(model, target, items):
             if failures:
                 raise failures.pop(0)
-            return real(model, flow, items)
+            return real(model, target, items)
 
-        return patch.object(model_class, "enqueue_batch", enqueue_batch)
+        return patch.object(model_class, "_enqueue_target", enqueue_target)
 
     def test_concurrency_failure_is_replayed_by_odoo(self):
         with (
