@@ -5,19 +5,26 @@ Operations manual
 Run it beside the Odoo server, one process per database::
 
     python3 -m odoo --addons-path=<paths> integration-amqp-consumer -d <db> \\
-        [--endpoint CODE ...] [--prefetch 50] [-c /etc/odoo/odoo.conf]
+        [--endpoint CODE ...] [--prefetch 50] [--batch-wait-ms 50] [-c /etc/odoo/odoo.conf]
 
 ``--addons-path`` must come first: Odoo only finds addon commands that way. The other Odoo
 options (``-c``, ``--db_host``, ``--log-level``...) work as for the server. It consumes the
 ``amqp_queue`` of every active AMQP endpoint (or of those named), one thread and one broker
 connection per endpoint. Endpoint settings are read at start: restart it after changing them.
 
-Each broker message is enqueued and committed in its own transaction, and acked only after that
-commit. A crash at any point (process killed, host down, database gone) leaves the unacked message
-in the broker, which delivers it again; its ``message_id`` is the idempotency key, so the
-redelivery is recognised as a duplicate, never a second message. While the database is
-unreachable messages go back to the queue (a second apart) until it returns. A message for no
-active inbound flow is dead-lettered to ``<queue>.dead``; move it back once the flow exists.
+Broker messages are taken in batches: the consumer gathers up to ``--prefetch`` messages, or those
+that came within ``--batch-wait-ms`` milliseconds of the batch's first one, enqueues them in one
+transaction, commits, and only then acks them (one transaction per batch rather than per message is
+what makes it fast). A crash at any point (process killed, host down, database gone) leaves the
+unacked messages in the broker, which delivers them again; a message's ``message_id`` is its
+idempotency key, so a redelivery, or the same message twice in one batch, is recognised as a
+duplicate, never a second message. While the database is unreachable the batch goes back to the
+queue (a second later) until it returns. A message for no active inbound flow, or whose body cannot
+be queued (empty, binary, not UTF-8), is dead-lettered alone to ``<queue>.dead`` while the rest of
+its batch is committed; move it back once the flow exists. Should a batch fail as a whole for
+another reason, its messages are committed one by one and only the failing one is dead-lettered. A
+lower ``--batch-wait-ms`` lowers the latency of a lone message; 0 takes only what has already
+arrived.
 When the broker goes away the consumer reconnects with backoff (1 s doubling up to 60 s).
 SIGTERM or SIGINT stops it within a second; prefetched messages not yet handled go back to the
 queue. On exit it logs, per endpoint, how many messages were new, duplicates or dead-lettered.
@@ -61,7 +68,7 @@ from odoo.tools import config
 
 from ..lib import amqp_transport, backoff
 from ..lib.errors import IntegrationError, TransientError
-from ..models.integration_inbound_poller import commit_delivery
+from ..models.integration_inbound_poller import commit_deliveries
 from ..tools.endpoint_transport import amqp_url
 
 _logger = logging.getLogger(__name__)
@@ -82,7 +89,15 @@ class IntegrationAmqpConsumer(Command):
             allow_abbrev=False,
         )
         parser.add_argument("--endpoint", action="append", help="endpoint code (repeatable)")
-        parser.add_argument("--prefetch", type=int, default=50, help="unacked messages per queue")
+        parser.add_argument(
+            "--prefetch", type=int, default=50, help="unacked messages per queue, the batch size"
+        )
+        parser.add_argument(
+            "--batch-wait-ms",
+            type=float,
+            default=50.0,
+            help="wait so long after a batch's first message for more before committing it",
+        )
         parser.add_argument("--max-messages", type=int, help="per queue, then stop (drain mode)")
         parser.add_argument("--idle-timeout", type=float, help="stop after so many idle seconds")
         options, odoo_args = parser.parse_known_args(args)
@@ -131,13 +146,22 @@ def _targets(registry, codes):
     return targets
 
 
+def _count_name(outcome):
+    """The count a ``commit_deliveries`` outcome adds to."""
+    if isinstance(outcome, Exception):
+        return "dead-lettered"
+    return "new" if outcome else "duplicate"
+
+
 class EndpointConsumer:
     """Consumes one endpoint's queue until ``stop`` is set, reconnecting with backoff."""
 
     def __init__(self, registry, target, options, stop):
         self.registry = registry
         self.endpoint_id, self.code, url, self.queue = target
-        self.consumer = amqp_transport.AmqpConsumer(url, self.queue, prefetch=options.prefetch)
+        self.consumer = amqp_transport.AmqpConsumer(
+            url, self.queue, prefetch=options.prefetch, batch_wait=options.batch_wait_ms / 1000
+        )
         self.limits = {"max_messages": options.max_messages, "idle_timeout": options.idle_timeout}
         self.stop = stop
         self.counts = collections.Counter()
@@ -163,15 +187,17 @@ class EndpointConsumer:
                 )
                 self.stop.wait(delay)
 
-    def handle(self, delivery):
-        """Commit one broker message; returning lets the consumer ack it."""
+    def handle(self, deliveries):
+        """Commit a batch of broker messages; returning lets the consumer ack them."""
         try:
-            created = commit_delivery(self.registry, self.endpoint_id, delivery, SUPERUSER_ID)
+            outcomes = commit_deliveries(self.registry, self.endpoint_id, deliveries, SUPERUSER_ID)
         except Exception as error:
-            if not isinstance(error, TransientError):  # the consumer dead-letters it
+            # The consumer dead-letters a lone delivery failing so, and retries a batch one by one.
+            if len(deliveries) == 1 and not isinstance(error, TransientError):
                 self.counts["dead-lettered"] += 1
             raise
-        self.counts["new" if created else "duplicate"] += 1
+        self.counts.update(_count_name(outcome) for outcome in outcomes)
+        return outcomes
 
     def log_counts(self):
         _logger.info(

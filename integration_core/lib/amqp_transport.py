@@ -5,14 +5,16 @@ Layout of a queue ``q`` bound to the exchange ``x``: the durable exchange ``x``;
 so queues sharing an exchange keep their own dead letters) to the durable queue ``q.dead``.
 
 Publishing is persistent, mandatory and confirmed: ``publish`` returns once the broker has taken
-responsibility for the message. Consuming acks a message only after the callback returned, that
-is after the caller committed it to the database, so a crash at any point leaves it in the broker
-(the caller's idempotency key absorbs the redelivery). Connections are not thread-safe: use one
+responsibility for the message. Consuming hands messages to the callback in batches and acks them
+only after the callback returned, that is after the caller committed them to the database, so a
+crash at any point leaves them in the broker (the caller's idempotency key absorbs the
+redelivery). Connections are not thread-safe: use one
 publisher or consumer per thread.
 """
 
 import functools
 import logging
+import math
 import time
 from dataclasses import dataclass
 
@@ -199,68 +201,93 @@ class AmqpPublisher:
 
 
 class AmqpConsumer:
-    """Consumes one queue, acking each message only after the callback returned."""
+    """Consumes one queue in batches, acking them only after the callback returned."""
 
     POLL_INTERVAL = 0.5  # seconds between two looks at stop_event and idle_timeout
 
-    def __init__(self, url, queue, *, prefetch=50, requeue_delay=1.0, **options):
-        """``requeue_delay``: pause before a message whose callback raised TransientError goes
-        back to the queue, so a failing message does not spin. ``options``:
-        ``connection_parameters``."""
+    def __init__(self, url, queue, *, prefetch=50, batch_wait=0.05, requeue_delay=1.0, **options):
+        """``batch_wait``: seconds to wait, after the first message of a batch, for more (up to
+        ``prefetch``) before handing them over. ``requeue_delay``: pause before a batch whose
+        callback raised TransientError goes back to the queue, so a failing batch does not spin.
+        ``options``: ``connection_parameters``."""
         self.queue = queue
         self.prefetch = prefetch
+        self.batch_wait = batch_wait
         self.requeue_delay = requeue_delay
         self._params = connection_parameters(url, **options)
 
     def run(self, handle, *, stop_event=None, max_messages=None, idle_timeout=None):
-        """Call ``handle(delivery)`` for each message until ``stop_event`` is set,
+        """Call ``handle(deliveries)`` for each batch until ``stop_event`` is set,
         ``max_messages`` were taken off the queue, or none came for ``idle_timeout`` seconds.
 
-        After ``handle`` returns the message is acked; if it raises TransientError the message
-        is requeued, any other exception dead-letters it. Returns the number of messages taken
-        off the queue (acked or dead-lettered). Raises TransientError when the connection is
-        lost, PermanentError when the queue is missing or the login refused.
+        ``handle`` commits the batch and returns one outcome per delivery: an exception
+        dead-letters that delivery, anything else acks it. If ``handle`` raises TransientError
+        the whole batch is requeued; any other exception has ``handle`` called again with each
+        delivery alone, and a lone delivery that fails so is dead-lettered. Returns the number
+        of messages taken off the queue (acked or dead-lettered); prefetched messages not
+        handed over go back to the queue. Raises TransientError when the connection is lost,
+        PermanentError when the queue is missing or the login refused.
         """
         action = f"consume from queue {self.queue!r}"
         connection = _connect(self._params, action)
         try:
             channel = connection.channel()
             channel.basic_qos(prefetch_count=self.prefetch)
-            taken = self._consume(
-                connection, channel, handle, stop_event, max_messages, idle_timeout
+            inbox = []  # (method, properties, body) received and not yet handed over
+            consumer_tag = channel.basic_consume(
+                self.queue, lambda _channel, *message: inbox.append(message)
             )
-            channel.cancel()  # requeues the prefetched messages not handed to the callback
+            taken = self._consume(
+                connection, channel, inbox, handle, stop_event, max_messages, idle_timeout
+            )
+            channel.basic_cancel(consumer_tag)
+            if inbox:
+                channel.basic_nack(inbox[-1][0].delivery_tag, multiple=True, requeue=True)
         except _BROKER_ERRORS as exc:
             raise _error(exc, action, self._params) from None
         finally:
             _close(connection)
         return taken
 
-    def _consume(self, connection, channel, handle, stop_event, max_messages, idle_timeout):
+    def _consume(self, connection, channel, inbox, handle, stop_event, max_messages, idle_timeout):
         taken = 0
         pause = functools.partial(connection.sleep, self.requeue_delay)
         idle_since = time.monotonic()
-        for method, properties, body in channel.consume(
-            self.queue, inactivity_timeout=self.POLL_INTERVAL
-        ):
-            if stop_event is not None and stop_event.is_set():
+        limit = math.inf if max_messages is None else max_messages
+        while taken < limit:
+            if not inbox:
+                connection.process_data_events(time_limit=self.POLL_INTERVAL)
+            if _is_set(stop_event):
                 break
-            if method is None:
+            if not inbox:
                 if idle_timeout is not None and time.monotonic() - idle_since >= idle_timeout:
                     break
                 continue
-            if _handle_one(channel, method, properties, body, handle, pause):
-                taken += 1
-            idle_since = time.monotonic()
-            if max_messages is not None and taken >= max_messages:
+            size = min(self.prefetch, limit - taken)
+            self._gather(connection, inbox, size, stop_event)
+            if _is_set(stop_event):
                 break
+            batch = inbox[:size]
+            del inbox[:size]
+            taken += _settle(channel, batch, handle, pause)
+            idle_since = time.monotonic()
         return taken
 
+    def _gather(self, connection, inbox, size, stop_event):
+        """Receive until ``inbox`` holds ``size`` messages or ``batch_wait`` seconds passed."""
+        deadline = time.monotonic() + self.batch_wait
+        while len(inbox) < size and not _is_set(stop_event):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            connection.process_data_events(time_limit=min(remaining, self.POLL_INTERVAL))
 
-def pull(url, queue, handle, *, max_messages=100, **options):
-    """Take up to ``max_messages`` from ``queue`` with basic_get (a scheduled fallback).
 
-    Same rule as ``AmqpConsumer.run``, except that a TransientError stops the pull (the message is
+def pull(url, queue, handle, *, max_messages=100, batch_size=50, **options):
+    """Take up to ``max_messages`` from ``queue`` with basic_get (a scheduled fallback), handing
+    them to ``handle(deliveries)`` in batches of up to ``batch_size``.
+
+    Same rule as ``AmqpConsumer.run``, except that a TransientError stops the pull (the batch is
     requeued; the next run retries). Returns the number of messages taken off the queue.
     """
     params = connection_parameters(url, **options)
@@ -270,12 +297,13 @@ def pull(url, queue, handle, *, max_messages=100, **options):
     try:
         channel = connection.channel()
         while taken < max_messages:
-            method, properties, body = channel.basic_get(queue)
-            if method is None:
+            batch = _get_batch(channel, queue, min(batch_size, max_messages - taken))
+            if not batch:
                 break
-            if not _handle_one(channel, method, properties, body, handle, lambda: None):
+            settled = _settle(channel, batch, handle, lambda: None)
+            taken += settled
+            if settled < len(batch):  # some were requeued
                 break
-            taken += 1
     except _BROKER_ERRORS as exc:
         raise _error(exc, action, params) from None
     finally:
@@ -283,26 +311,62 @@ def pull(url, queue, handle, *, max_messages=100, **options):
     return taken
 
 
-def _handle_one(channel, method, properties, body, handle, pause):
-    """Run the callback, then ack, requeue or dead-letter; True when the message left the queue."""
-    delivery = Delivery(body, properties, method.routing_key, method.exchange, method.redelivered)
+def _get_batch(channel, queue, size):
+    batch = []
+    while len(batch) < size:
+        method, properties, body = channel.basic_get(queue)
+        if method is None:
+            break
+        batch.append((method, properties, body))
+    return batch
+
+
+def _settle(channel, messages, handle, pause):
+    """Hand ``messages`` (method, properties, body) to ``handle`` at once, then ack, requeue
+    (after ``pause()``) or dead-letter them by the rule of ``AmqpConsumer.run``; return how many
+    left the queue."""
+    deliveries = [
+        Delivery(body, properties, method.routing_key, method.exchange, method.redelivered)
+        for method, properties, body in messages
+    ]
     try:
-        handle(delivery)
+        outcomes = handle(deliveries)
     except TransientError as exc:
-        _logger.warning("AMQP message %s requeued: %s", properties.message_id, exc)
+        _logger.warning("%s requeued: %s", _describe(messages), exc)
         pause()
-        channel.basic_nack(method.delivery_tag, requeue=True)
-        return False
-    except PermanentError as exc:
-        _logger.warning("AMQP message %s dead-lettered: %s", properties.message_id, exc)
-        channel.basic_nack(method.delivery_tag, requeue=False)
-        return True
-    except Exception:
-        _logger.exception("AMQP message %s dead-lettered", properties.message_id)
-        channel.basic_nack(method.delivery_tag, requeue=False)
-        return True
-    channel.basic_ack(method.delivery_tag)
-    return True
+        channel.basic_nack(messages[-1][0].delivery_tag, multiple=True, requeue=True)
+        return 0
+    except Exception as exc:
+        if len(messages) > 1:
+            _logger.warning("%s failed together (%s); one by one now", _describe(messages), exc)
+            return sum(_settle(channel, [message], handle, pause) for message in messages)
+        if isinstance(exc, PermanentError):
+            _logger.warning("%s dead-lettered: %s", _describe(messages), exc)
+        else:
+            _logger.exception("%s dead-lettered", _describe(messages))
+        channel.basic_nack(messages[0][0].delivery_tag, requeue=False)
+        return 1
+    acked = None
+    for (method, properties, _body), outcome in zip(messages, outcomes, strict=True):
+        if isinstance(outcome, Exception):
+            _logger.warning("AMQP message %s dead-lettered: %s", properties.message_id, outcome)
+            channel.basic_nack(method.delivery_tag, requeue=False)
+        else:
+            acked = method.delivery_tag
+    if acked is not None:
+        # Every earlier message of the batch is acked or dead-lettered by now.
+        channel.basic_ack(acked, multiple=True)
+    return len(messages)
+
+
+def _describe(messages):
+    if len(messages) == 1:
+        return f"AMQP message {messages[0][1].message_id}"
+    return f"Batch of {len(messages)} AMQP messages"
+
+
+def _is_set(event):
+    return event is not None and event.is_set()
 
 
 def _declare_layout(

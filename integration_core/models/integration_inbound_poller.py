@@ -8,8 +8,9 @@ file's SHA-256) turns the retry into a recognised duplicate instead of a second 
   ``x-flow``, else its routing key. Its ``message_id`` is the idempotency key (publishers must set
   it: without it a redelivery cannot be told from a new message). The consumer command
   ``integration-amqp-consumer`` (``cli/amqp_consumer.py``) takes messages continuously; the
-  scheduled action "Integration: pull AMQP queues" is the fallback. A message for no active
-  inbound flow is dead-lettered to ``<queue>.dead``: declare the queue with its dead-letter layout
+  scheduled action "Integration: pull AMQP queues" is the fallback. Both commit a batch of
+  messages in one transaction, then ack it. A message for no active inbound flow is
+  dead-lettered alone to ``<queue>.dead``: declare the queue with its dead-letter layout
   (``lib.amqp_transport.declare_queue``), or the broker drops what it is told to dead-letter.
 - Files: ``<drop folder>/in/<flow_code>-<anything>.<ext>`` or ``<flow_code>.<ext>``; flow codes
   may contain dots (``partner.upsert-0001.json``). A file is read once it has not changed for
@@ -21,6 +22,7 @@ A body that is a JSON object becomes the payload; any other UTF-8 text is kept a
 CSV or XML handlers. Empty, binary or non-UTF-8 bodies are refused.
 """
 
+import collections
 import hashlib
 import json
 import logging
@@ -40,25 +42,40 @@ FILE_MIN_AGE = 10.0  # seconds without change before a dropped file is read
 DATABASE_BUSY = (psycopg2.OperationalError, psycopg2.InterfaceError)
 
 
-def commit_delivery(registry, endpoint_id, delivery, uid, context=None):
-    """AMQP callback: enqueue one broker message and commit it; True when it was new.
+def commit_deliveries(registry, endpoint_id, deliveries, uid, context=None):
+    """AMQP callback: enqueue broker messages in one transaction and commit it.
 
-    The caller acks only after this returned, i.e. after the commit. A database error becomes a
-    TransientError so the broker keeps the message and delivers it again.
+    Returns, per delivery, True (new), False (duplicate) or the PermanentError for which it
+    cannot be queued (the caller dead-letters it; the others are committed all the same). The
+    caller acks only after this returned, i.e. after the commit. A database error becomes a
+    TransientError so the broker keeps the messages and delivers them again.
     """
     try:
         with registry.cursor() as cr:
             env = api.Environment(cr, uid, context or {})
             endpoint = env["integration.endpoint"].browse(endpoint_id)
-            return env["integration.inbound.poller"]._receive_delivery(endpoint, delivery)[1]
+            return env["integration.inbound.poller"]._receive_deliveries(endpoint, deliveries)
     except DATABASE_BUSY as error:
-        raise TransientError(f"Database unavailable, message left in the broker: {error}") from None
+        raise TransientError(f"Database unavailable, left in the broker: {error}") from None
 
 
 def file_flow_code(name):
     """Flow code of a dropped file: ``<flow_code>-<anything>.<ext>`` or ``<flow_code>.<ext>``."""
     head, dash, _tail = name.partition("-")
     return head if dash else name.rsplit(".", 1)[0]
+
+
+def _delivery_fields(delivery):
+    """Flow code and ``_item`` arguments of an ``amqp_transport.Delivery``."""
+    properties = delivery.properties
+    headers = _json_safe(properties.headers or {})
+    return {
+        "flow_code": properties.type or headers.get("x-flow") or delivery.routing_key,
+        "body": delivery.body,
+        "message_id": properties.message_id,
+        "headers": headers or None,
+        "correlation_id": properties.correlation_id,
+    }
 
 
 def _json_safe(headers):
@@ -83,16 +100,28 @@ class IntegrationInboundPoller(models.AbstractModel):
         Returns ``(message, created)``; raises PermanentError when no active inbound flow has
         that code or the body cannot be queued.
         """
-        flow = self.env["integration.flow"].search(
+        flows = self._inbound_flows(endpoint, [flow_code])
+        flow = self._inbound_flow(endpoint, flows, flow_code)
+        item = self._item(body, message_id, headers, correlation_id)
+        return self.env["integration.message"].enqueue_batch(flow, [item])[0]
+
+    @api.model
+    def _inbound_flows(self, endpoint, codes):
+        """``{code: flow}`` of ``endpoint``'s active inbound flows among ``codes``."""
+        flows = self.env["integration.flow"].search(
             [
                 ("endpoint_id", "=", endpoint.id),
-                ("code", "=", flow_code),
+                ("code", "in", [code for code in codes if code]),
                 ("direction", "=", "inbound"),
                 ("state", "=", "active"),
-            ],
-            limit=1,
+            ]
         )
-        if not flow:
+        return {flow.code: flow for flow in flows}
+
+    @api.model
+    def _inbound_flow(self, endpoint, flows, flow_code):
+        """The flow of ``flows`` (see ``_inbound_flows``) for ``flow_code``, or PermanentError."""
+        if flow_code not in flows:
             raise PermanentError(
                 _(
                     "Endpoint %(endpoint)s has no active inbound flow %(flow)r.",
@@ -100,13 +129,17 @@ class IntegrationInboundPoller(models.AbstractModel):
                     flow=flow_code or "",
                 )
             )
-        item = {
+        return flows[flow_code]
+
+    @api.model
+    def _item(self, body, message_id, headers, correlation_id):
+        """An ``enqueue_batch`` item for a received body; PermanentError if it cannot be queued."""
+        return {
             "payload": self._decode_body(body),
             "idempotency_key": message_id,
             "headers": headers,
             "correlation_id": correlation_id,
         }
-        return self.env["integration.message"].enqueue_batch(flow, [item])[0]
 
     @api.model
     def _decode_body(self, body):
@@ -129,25 +162,35 @@ class IntegrationInboundPoller(models.AbstractModel):
 
     # ------------------------------------------------------------------ AMQP
     @api.model
-    def _receive_delivery(self, endpoint, delivery):
-        """Enqueue one ``amqp_transport.Delivery``; return (message, created)."""
-        properties = delivery.properties
-        headers = _json_safe(properties.headers or {})
-        flow_code = properties.type or headers.get("x-flow") or delivery.routing_key
-        return self._receive(
-            endpoint,
-            flow_code,
-            delivery.body,
-            message_id=properties.message_id,
-            headers=headers or None,
-            correlation_id=properties.correlation_id,
-        )
+    def _receive_deliveries(self, endpoint, deliveries):
+        """Enqueue ``amqp_transport.Delivery`` objects with one INSERT per flow.
+
+        Each delivery is checked first (active inbound flow, body), so one that cannot be
+        queued does not stop the others. Returns, per delivery, True (new), False (duplicate,
+        also for a repeated message_id within ``deliveries``) or the PermanentError refusing it.
+        """
+        received = [_delivery_fields(delivery) for delivery in deliveries]
+        flows = self._inbound_flows(endpoint, {values["flow_code"] for values in received})
+        outcomes = [None] * len(deliveries)
+        queued = collections.defaultdict(list)  # flow: [(position, item)]
+        for position, values in enumerate(received):
+            try:
+                flow = self._inbound_flow(endpoint, flows, values.pop("flow_code"))
+                queued[flow].append((position, self._item(**values)))
+            except PermanentError as error:
+                outcomes[position] = error
+        Message = self.env["integration.message"]
+        for flow, entries in queued.items():
+            results = Message.enqueue_batch(flow, [item for _position, item in entries])
+            for (position, _item), (_message, created) in zip(entries, results, strict=True):
+                outcomes[position] = created
+        return outcomes
 
     @api.model
-    def _commit_delivery(self, endpoint_id, delivery):
-        """Enqueue and commit one broker message in its own transaction, before its ack."""
-        return commit_delivery(
-            self.env.registry, endpoint_id, delivery, self.env.uid, self.env.context
+    def _commit_deliveries(self, endpoint_id, deliveries):
+        """Enqueue and commit broker messages in a transaction of their own, before their ack."""
+        return commit_deliveries(
+            self.env.registry, endpoint_id, deliveries, self.env.uid, self.env.context
         )
 
     @api.model
@@ -166,8 +209,8 @@ class IntegrationInboundPoller(models.AbstractModel):
                 taken = amqp_transport.pull(
                     amqp_url(endpoint),
                     endpoint.amqp_queue,
-                    lambda delivery, endpoint_id=endpoint.id: self._commit_delivery(
-                        endpoint_id, delivery
+                    lambda deliveries, endpoint_id=endpoint.id: self._commit_deliveries(
+                        endpoint_id, deliveries
                     ),
                     max_messages=max_messages,
                 )

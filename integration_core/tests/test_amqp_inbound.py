@@ -170,12 +170,14 @@ class TestAmqpInbound(IntegrationCase):
         self.assertEqual(self.messages(key).get_payload(), "ref;name\nC-1;Csv\n")
 
     def test_a_redelivery_after_a_crash_is_not_a_second_message(self):
-        key = f"crash-{self.tag}"
-        self.publish({"ref": "R-1", "name": "Once"}, key)
+        keys = [f"crash-{self.tag}-1", f"crash-{self.tag}-2"]
+        self.publish({"ref": "R-1", "name": "Once"}, keys[0])
+        self.publish({"ref": "R-1", "name": "Once"}, keys[0])  # the publisher sent it twice
+        self.publish({"ref": "R-2", "name": "Also once"}, keys[1])
         poller = self.env["integration.inbound.poller"]
 
-        def commit_then_crash(delivery):
-            poller._commit_delivery(self.endpoint_id, delivery)
+        def commit_then_crash(deliveries):
+            poller._commit_deliveries(self.endpoint_id, deliveries)
             raise Crash()
 
         # Not assertRaises: Odoo's rolls the database back, as the crash must not.
@@ -185,14 +187,64 @@ class TestAmqpInbound(IntegrationCase):
         except Crash:
             crashed = True
         self.assertTrue(crashed)
-        self.wait_for_depth(self.queue, 1)  # never acked: the broker delivers it again
-        self.assertEqual(len(self.messages(key)), 1)
-        self.publish({"ref": "R-1", "name": "Once"}, key)  # and the publisher sent it twice
+        self.wait_for_depth(self.queue, 3)  # never acked: the broker delivers them again
+        self.assertEqual(len(self.messages(*keys)), 2)
         self.poll()
         self.assertEqual(self.depth(self.queue), 0)
-        self.assertEqual(len(self.messages(key)), 1)
+        self.assertEqual(len(self.messages(*keys)), 2)
         self.run_queue()
         self.assertEqual(len(self.partners("R-1")), 1)
+
+    def test_the_same_message_twice_in_one_batch_is_one_message(self):
+        key, other = f"twice-{self.tag}", f"other-{self.tag}"
+        self.publish({"ref": "D-1", "name": "Twice"}, key)
+        self.publish({"ref": "D-1", "name": "Twice"}, key)
+        self.publish({"ref": "D-2", "name": "Other"}, other)
+        poller = self.env["integration.inbound.poller"]
+        outcomes = []
+
+        def commit(deliveries):
+            outcomes.append(poller._commit_deliveries(self.endpoint_id, deliveries))
+            return outcomes[-1]
+
+        self.assertEqual(amqp_transport.pull(AMQP_URL, self.queue, commit), 3)
+        self.assertEqual(outcomes, [[True, False, True]], "one batch: new, duplicate, new")
+        self.assertEqual(len(self.messages(key)), 1)
+        self.assertEqual(len(self.messages(other)), 1)
+
+    def test_refused_messages_of_a_batch_are_dead_lettered_alone(self):
+        """No flow, an empty or binary body: checked before the batch's insert, dead-lettered
+        while the good messages of the same batch are committed."""
+        good = [f"good-{self.tag}-1", f"good-{self.tag}-2"]
+        bad = [f"noflow-{self.tag}", f"empty-{self.tag}", f"binary-{self.tag}"]
+        self.publish({"ref": "G-1", "name": "Good"}, good[0])
+        self.publish({"a": 1}, bad[0], type="no.such.flow")
+        self.publish(b"  ", bad[1])
+        self.publish(b"\x00\x01", bad[2])
+        self.publish({"ref": "G-2", "name": "Good too"}, good[1])
+        with mute_logger(TRANSPORT_LOGGER):
+            self.poll()
+        self.assertEqual(sorted(self.messages(*good, *bad).mapped("idempotency_key")), good)
+        self.assertEqual(self.depth(self.queue), 0)
+        self.wait_for_depth(f"{self.queue}.dead", 3)
+        self.assertEqual(self.dead_letter_ids(), bad)
+
+    def test_a_batch_failing_as_a_whole_is_committed_one_by_one(self):
+        """PostgreSQL text cannot hold NUL: the batch's insert fails, then each message is
+        committed alone and only the one carrying NUL is dead-lettered."""
+        good, bad = [f"good-{self.tag}-1", f"good-{self.tag}-2"], f"nul-{self.tag}"
+        self.publish({"ref": "N-1", "name": "Good"}, good[0])
+        self.publish({"ref": "N-2", "name": "Bad"}, bad, correlation_id="nul\x00here")
+        self.publish({"ref": "N-3", "name": "Good too"}, good[1])
+        with mute_logger(TRANSPORT_LOGGER, "odoo.sql_db"):
+            self.poll()
+        self.assertEqual(sorted(self.messages(*good, bad).mapped("idempotency_key")), good)
+        self.assertEqual(self.depth(self.queue), 0)
+        self.wait_for_depth(f"{self.queue}.dead", 1)
+        self.assertEqual(self.dead_letter_ids(), [bad])
+        self.run_queue()
+        self.assertEqual(self.partners("N-1").name, "Good")
+        self.assertFalse(self.partners("N-2"))
 
     def test_a_message_for_an_unknown_flow_is_dead_lettered_not_lost(self):
         key = f"lost-{self.tag}"
@@ -202,28 +254,27 @@ class TestAmqpInbound(IntegrationCase):
         self.wait_for_depth(f"{self.queue}.dead", 1)
         self.assertEqual(self.depth(self.queue), 0)
         self.assertFalse(self.messages(key))
-        method, properties, _body = self.channel.basic_get(f"{self.queue}.dead", auto_ack=True)
-        self.assertTrue(method)
-        self.assertEqual(properties.message_id, key)
+        self.assertEqual(self.dead_letter_ids(), [key])
 
-    def test_a_message_the_database_cannot_take_now_stays_in_the_broker(self):
+    def test_a_batch_the_database_cannot_take_now_stays_in_the_broker(self):
         """A concurrent transaction committed the same message_id after ours began (the
         consumer and the scheduled pull got a duplicate at once): PostgreSQL refuses our insert
-        with a serialization failure, which is transient: not acked, delivered again later,
-        then recognised as a duplicate by a fresh transaction."""
-        key = f"race-{self.tag}"
+        with a serialization failure, which is transient: the whole batch is not acked,
+        delivered again later, then recognised as a duplicate by a fresh transaction."""
+        key, other = f"race-{self.tag}", f"race-other-{self.tag}"
         with committed_env() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             flow = env["integration.flow"].browse(self.flow_id)
             env["integration.message"].enqueue(flow, {"ref": "X-1"}, idempotency_key=key)
+        self.publish({"ref": "X-2", "name": "Innocent"}, other)
         self.publish({"ref": "X-1", "name": "Raced"}, key)
         with mute_logger("odoo.sql_db"), self.assertLogs(TRANSPORT_LOGGER, "WARNING") as logs:
             self.poll()
         self.assertIn("requeued: Database unavailable", logs.output[0])
         self.assertIn("could not serialize access", logs.output[0])
-        self.wait_for_depth(self.queue, 1)
+        self.wait_for_depth(self.queue, 2)
         self.assertEqual(self.depth(f"{self.queue}.dead"), 0)
-        self.assertFalse(self.messages(key), "nothing half-done in this transaction")
+        self.assertFalse(self.messages(key, other), "nothing half-done in this transaction")
 
     # ------------------------------------------------------------------ consumer command
     def test_the_consumer_command_commits_then_acks_and_stops_on_sigterm(self):
@@ -232,24 +283,59 @@ class TestAmqpInbound(IntegrationCase):
         self.publish({"ref": "K-1", "name": "One"}, keys[0])  # a duplicate
         self.publish({"ref": "K-2", "name": "Two"}, keys[1])
         self.publish({"a": 1}, f"cli-{self.tag}-lost", type="no.such.flow")
-        log = tempfile.TemporaryFile(mode="w+")
-        self.addCleanup(log.close)
-        process = subprocess.Popen(
-            self.consumer_command(), stdout=log, stderr=subprocess.STDOUT, env=self.consumer_env()
-        )
-        self.addCleanup(_terminate, process)
+        process, log = self.start_consumer()  # one batch: the four came before it started
         deadline = time.monotonic() + 120
         while self.committed_keys(keys) != keys or self.depth(f"{self.queue}.dead") != 1:
             if process.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                self.fail(f"the consumer did not take the messages:\n{log.read()[-3000:]}")
+                self.fail(f"the consumer did not take the messages:\n{_tail(log)}")
             time.sleep(0.2)
         process.send_signal(signal.SIGTERM)
         self.assertEqual(process.wait(timeout=30), 0)
-        log.seek(0)
-        output = log.read()
-        self.assertIn("2 new, 1 duplicate, 1 dead-lettered messages", output)
+        self.assertIn("2 new, 1 duplicate, 1 dead-lettered messages", _tail(log))
         self.assertEqual(self.depth(self.queue), 0)
+
+    def test_the_consumer_command_killed_before_its_commit_leaves_the_batch_in_the_broker(self):
+        keys = [f"kill-{self.tag}-{n}" for n in range(3)]
+        for n, key in enumerate(keys):
+            self.publish({"ref": f"KL-{n}", "name": "Killed"}, key)
+        # A long batch window: the consumer holds the batch, uncommitted, when it is killed.
+        process, log = self.start_consumer("--batch-wait-ms", "10000")
+        deadline = time.monotonic() + 120
+        while self.depth(self.queue):  # prefetched by the consumer, not acked
+            if process.poll() is not None or time.monotonic() > deadline:
+                self.fail(f"the consumer did not take the messages:\n{_tail(log)}")
+            time.sleep(0.1)
+        process.kill()
+        process.wait(timeout=30)
+        self.wait_for_depth(self.queue, 3)
+        self.assertEqual(self.committed_keys(keys), [])
+        process, log = self.start_consumer("--max-messages", "3", "--idle-timeout", "60")
+        self.assertEqual(process.wait(timeout=120), 0, _tail(log))  # a drain run stops by itself
+        self.assertIn("3 new, 0 duplicate, 0 dead-lettered messages", _tail(log))
+        self.assertEqual(self.committed_keys(keys), keys)
+        self.assertEqual(self.depth(self.queue), 0)
+
+    def start_consumer(self, *options):
+        """The consumer command in a process of its own; returns it and its log file."""
+        log = tempfile.TemporaryFile(mode="w+")
+        self.addCleanup(log.close)
+        process = subprocess.Popen(
+            [*self.consumer_command(), *options],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=self.consumer_env(),
+        )
+        self.addCleanup(_terminate, process)
+        return process, log
+
+    def dead_letter_ids(self):
+        """message_id of each message in the dead-letter queue, taken off it."""
+        ids = []
+        while True:
+            method, properties, _body = self.channel.basic_get(f"{self.queue}.dead", auto_ack=True)
+            if not method:
+                return ids
+            ids.append(properties.message_id)
 
     def consumer_command(self):
         return [
@@ -287,6 +373,12 @@ class TestAmqpInbound(IntegrationCase):
                 [self.endpoint_id, keys],
             )
             return [row[0] for row in cr.fetchall()]
+
+
+def _tail(log):
+    """The end of a consumer's log file."""
+    log.seek(0)
+    return log.read()[-3000:]
 
 
 def _terminate(process):

@@ -21,6 +21,16 @@ class Crash(BaseException):
     """Stands for the process dying in the middle of a callback."""
 
 
+def accept(batches):
+    """A batch callback that records each batch in ``batches`` and accepts all of it."""
+
+    def handle(deliveries):
+        batches.append([d.properties.message_id for d in deliveries])
+        return [None] * len(deliveries)
+
+    return handle
+
+
 @tagged("post_install", "-at_install")
 class TestAmqpTransport(BaseCase):
     def setUp(self):
@@ -67,8 +77,15 @@ class TestAmqpTransport(BaseCase):
             for message_id in message_ids:
                 publisher.publish(f'{{"id": "{message_id}"}}'.encode(), message_id=message_id)
 
-    def consumer(self):
-        return amqp_transport.AmqpConsumer(AMQP_URL, self.queue, prefetch=10, requeue_delay=0.1)
+    def consumer(self, **options):
+        options = {"prefetch": 10, "requeue_delay": 0.1, **options}
+        return amqp_transport.AmqpConsumer(AMQP_URL, self.queue, **options)
+
+    def publish_later(self, delay, *message_ids):
+        """Publish from another thread after ``delay`` seconds, while a consumer runs."""
+        timer = threading.Timer(delay, self.publish, message_ids)
+        timer.start()
+        self.addCleanup(timer.join)
 
     # Publishing
 
@@ -82,7 +99,12 @@ class TestAmqpTransport(BaseCase):
                 )
         self.assertEqual(self.depth(self.queue), 3)
         received = []
-        taken = amqp_transport.pull(AMQP_URL, self.queue, received.append, max_messages=10)
+
+        def keep(deliveries):
+            received.extend(deliveries)
+            return [None] * len(deliveries)
+
+        taken = amqp_transport.pull(AMQP_URL, self.queue, keep, max_messages=10)
         self.assertEqual(taken, 3)
         self.assertEqual([d.body for d in received], [b'{"n": 0}', b'{"n": 1}', b'{"n": 2}'])
         first = received[0]
@@ -151,85 +173,138 @@ class TestAmqpTransport(BaseCase):
 
     # Consuming
 
-    def test_consumer_acks_after_the_callback_returns(self):
-        self.publish("m1", "m2")
-        received = []
-        taken = self.consumer().run(received.append, max_messages=2, idle_timeout=5)
-        self.assertEqual(taken, 2)
-        self.assertEqual([d.properties.message_id for d in received], ["m1", "m2"])
+    def test_consumer_hands_over_a_batch_and_acks_it_after_the_callback_returns(self):
+        self.publish("m1", "m2", "m3")
+        batches = []
+        taken = self.consumer().run(accept(batches), idle_timeout=1)
+        self.assertEqual(taken, 3)
+        self.assertEqual(batches, [["m1", "m2", "m3"]])
         self.assertEqual(self.depth(self.queue), 0)
 
-    def test_crash_inside_the_callback_loses_nothing(self):
+    def test_a_batch_is_what_came_within_the_batch_wait_of_its_first_message(self):
         self.publish("m1")
+        self.publish_later(0.3, "m2")
+        batches = []
+        self.consumer(batch_wait=2.0).run(accept(batches), idle_timeout=1)
+        self.assertEqual(batches, [["m1", "m2"]])
 
-        def crash(delivery):
+    def test_without_batch_wait_each_message_that_came_alone_is_a_batch(self):
+        self.publish("m1")
+        self.publish_later(0.3, "m2")
+        batches = []
+        self.consumer(batch_wait=0).run(accept(batches), idle_timeout=1)
+        self.assertEqual(batches, [["m1"], ["m2"]])
+
+    def test_a_batch_is_at_most_the_prefetch_count(self):
+        self.publish("m1", "m2", "m3")
+        batches = []
+        self.consumer(prefetch=2, batch_wait=1.0).run(accept(batches), idle_timeout=1)
+        self.assertEqual(batches, [["m1", "m2"], ["m3"]])
+
+    def test_crash_inside_the_callback_loses_nothing(self):
+        self.publish("m1", "m2", "m3")
+
+        def crash(deliveries):
             raise Crash()
 
         with self.assertRaises(Crash):
-            self.consumer().run(crash, max_messages=1, idle_timeout=5)
-        self.assertEqual(self.depth(self.queue), 1)
+            self.consumer().run(crash, max_messages=3, idle_timeout=5)
+        self.assertEqual(self.depth(self.queue), 3)
         received = []
-        self.assertEqual(amqp_transport.pull(AMQP_URL, self.queue, received.append), 1)
-        self.assertEqual(received[0].properties.message_id, "m1")
-        self.assertTrue(received[0].redelivered)
+        self.assertEqual(amqp_transport.pull(AMQP_URL, self.queue, accept(received)), 3)
+        self.assertEqual(received, [["m1", "m2", "m3"]])
 
-    def test_transient_error_requeues_and_the_redelivery_is_flagged(self):
-        self.publish("m1")
+    def test_transient_error_requeues_the_batch_and_the_redelivery_is_flagged(self):
+        self.publish("m1", "m2")
         deliveries = []
 
-        def fail_once(delivery):
-            deliveries.append(delivery)
+        def fail_once(batch):
+            deliveries.append([(d.properties.message_id, d.redelivered) for d in batch])
             if len(deliveries) == 1:
                 raise TransientError("database busy")
+            return [None] * len(batch)
 
         with self.assertLogs(amqp_transport.__name__, "WARNING"):
-            taken = self.consumer().run(fail_once, max_messages=1, idle_timeout=5)
-        self.assertEqual(taken, 1)
-        self.assertEqual([d.redelivered for d in deliveries], [False, True])
-        self.assertEqual({d.properties.message_id for d in deliveries}, {"m1"})
+            taken = self.consumer().run(fail_once, max_messages=2, idle_timeout=5)
+        self.assertEqual(taken, 2)
+        self.assertEqual(deliveries, [[("m1", False), ("m2", False)], [("m1", True), ("m2", True)]])
         self.assertEqual(self.depth(self.queue), 0)
         self.assertEqual(self.depth(self.dead_queue), 0)
 
-    def test_permanent_and_unexpected_errors_dead_letter(self):
-        self.publish("bad-data", "bug")
+    def test_refused_deliveries_are_dead_lettered_alone(self):
+        """An outcome that is an error dead-letters its delivery only; an exception for the
+        whole batch has each delivery handled alone, and dead-letters only those failing so."""
+        self.publish("good", "bad-data", "bug", "fine")
+        batches = []
 
-        def reject(delivery):
-            if delivery.properties.message_id == "bad-data":
-                raise PermanentError("unknown product")
-            raise ValueError("a bug in the handler")
+        def reject(deliveries):
+            ids = [d.properties.message_id for d in deliveries]
+            batches.append(ids)
+            if "bug" in ids:
+                raise ValueError("a bug in the handler")
+            return [PermanentError("unknown product") if i == "bad-data" else None for i in ids]
 
         with self.assertLogs(amqp_transport.__name__, "WARNING"):
-            taken = self.consumer().run(reject, max_messages=2, idle_timeout=5)
-        self.assertEqual(taken, 2)
+            taken = self.consumer().run(reject, max_messages=4, idle_timeout=5)
+        self.assertEqual(taken, 4)
+        self.assertEqual(
+            batches,
+            [["good", "bad-data", "bug", "fine"], ["good"], ["bad-data"], ["bug"], ["fine"]],
+        )
         self.assertEqual(self.depth(self.queue), 0)
         self.wait_for_depth(self.dead_queue, 2)
         dead = []
-        amqp_transport.pull(AMQP_URL, self.dead_queue, dead.append)
-        self.assertEqual([d.properties.message_id for d in dead], ["bad-data", "bug"])
+        amqp_transport.pull(AMQP_URL, self.dead_queue, accept(dead))
+        self.assertEqual(dead, [["bad-data", "bug"]])
+
+    def test_dead_letters_record_the_queue_they_were_rejected_from(self):
+        self.publish("bad-data")
+        with self.assertLogs(amqp_transport.__name__, "WARNING"):
+            self.consumer().run(lambda ds: [PermanentError("no")], max_messages=1, idle_timeout=5)
+        self.wait_for_depth(self.dead_queue, 1)
+        dead = []
+
+        def keep(deliveries):
+            dead.extend(deliveries)
+            return [None] * len(deliveries)
+
+        amqp_transport.pull(AMQP_URL, self.dead_queue, keep)
         death = dead[0].properties.headers["x-death"][0]
         self.assertEqual((death["queue"], death["reason"]), (self.queue, "rejected"))
 
-    def test_pull_stops_at_a_transient_error_and_keeps_the_message(self):
-        self.publish("m1", "m2")
+    def test_pull_hands_over_batches(self):
+        self.publish("m1", "m2", "m3", "m4", "m5")
+        batches = []
+        taken = amqp_transport.pull(AMQP_URL, self.queue, accept(batches), batch_size=2)
+        self.assertEqual(taken, 5)
+        self.assertEqual(batches, [["m1", "m2"], ["m3", "m4"], ["m5"]])
 
-        def busy(delivery):
-            raise TransientError("database busy")
+    def test_pull_stops_at_a_transient_error_and_keeps_the_messages(self):
+        self.publish("m1", "m2", "m3")
+        calls = []
+
+        def busy_second_time(deliveries):
+            calls.append(len(deliveries))
+            if len(calls) == 2:
+                raise TransientError("database busy")
+            return [None] * len(deliveries)
 
         with self.assertLogs(amqp_transport.__name__, "WARNING"):
-            self.assertEqual(amqp_transport.pull(AMQP_URL, self.queue, busy), 0)
+            taken = amqp_transport.pull(AMQP_URL, self.queue, busy_second_time, batch_size=1)
+        self.assertEqual((taken, calls), (1, [1, 1]))
         self.assertEqual(self.depth(self.queue), 2)
         self.assertEqual(self.depth(self.dead_queue), 0)
 
     def test_pull_respects_max_messages(self):
         self.publish("m1", "m2", "m3")
-        taken = amqp_transport.pull(AMQP_URL, self.queue, lambda d: None, max_messages=2)
+        taken = amqp_transport.pull(AMQP_URL, self.queue, accept([]), max_messages=2)
         self.assertEqual(taken, 2)
         self.assertEqual(self.depth(self.queue), 1)
 
     def test_consumer_stops_on_idle_timeout_and_stop_event(self):
         amqp_transport.declare_queue(AMQP_URL, self.exchange, self.queue, self.queue)
         started = time.monotonic()
-        self.assertEqual(self.consumer().run(lambda d: None, idle_timeout=0.5), 0)
+        self.assertEqual(self.consumer().run(accept([]), idle_timeout=0.5), 0)
         self.assertLess(time.monotonic() - started, 3)
 
         stop = threading.Event()
@@ -237,18 +312,27 @@ class TestAmqpTransport(BaseCase):
         timer.start()
         self.addCleanup(timer.cancel)
         started = time.monotonic()
-        self.assertEqual(self.consumer().run(lambda d: None, stop_event=stop), 0)
+        self.assertEqual(self.consumer().run(accept([]), stop_event=stop), 0)
         self.assertLess(time.monotonic() - started, 3)
 
     def test_stop_event_leaves_unhandled_messages_in_the_queue(self):
         self.publish("m1", "m2", "m3")
         stop = threading.Event()
 
-        def handle_then_stop(delivery):
+        def handle_then_stop(deliveries):
             stop.set()
+            return [None] * len(deliveries)
 
-        self.assertEqual(self.consumer().run(handle_then_stop, stop_event=stop), 1)
-        self.assertEqual(self.depth(self.queue), 2)
+        taken = self.consumer(prefetch=1).run(handle_then_stop, stop_event=stop)
+        self.assertEqual(taken, 1)
+        self.wait_for_depth(self.queue, 2)
+
+    def test_max_messages_bounds_the_batch_and_requeues_the_prefetched_rest(self):
+        self.publish("m1", "m2", "m3")
+        batches = []
+        taken = self.consumer(batch_wait=1.0).run(accept(batches), max_messages=2)
+        self.assertEqual((taken, batches), (2, [["m1", "m2"]]))
+        self.wait_for_depth(self.queue, 1)
 
     def test_missing_queue_is_permanent(self):
         with self.assertRaises(PermanentError):
