@@ -11,6 +11,9 @@ class IntegrationHandler(models.AbstractModel):
     so the effect happens exactly once. Outbound handlers implement ``_prepare_outbound``:
     return the request to send; the queue sends it through the endpoint's transport.
 
+    Messages are claimed in batches: a handler may name the records a batch will use in
+    ``_prefetch_inbound`` and get them with ``_browse``, so Odoo reads them once per batch.
+
     Raise ``lib.errors.PermanentError`` for a message that can never succeed as it is,
     ``lib.errors.TransientError`` for one worth retrying later.
     """
@@ -22,6 +25,31 @@ class IntegrationHandler(models.AbstractModel):
     def _process_inbound(self, message):
         """Apply an inbound ``message``; return the records it produced, if any."""
         raise NotImplementedError(f"{self._name} does not process inbound messages")
+
+    @api.model
+    def _prefetch_inbound(self, messages):
+        """Say which records the inbound ``messages`` of one batch will use, before any runs.
+
+        Return ``{model name: ids}``; ``_browse`` then gives records that Odoo reads for the
+        whole batch at once (one query per model and field instead of one per message).
+        The default names none.
+        """
+        return {}
+
+    @api.model
+    def _with_batch_prefetch(self, prefetch):
+        """This handler, with ``_browse`` reading the records of ``prefetch`` together."""
+        frozen = tuple((model, tuple(ids)) for model, ids in prefetch.items() if ids)
+        return self.with_context(integration_prefetch=frozen) if frozen else self
+
+    @api.model
+    def _browse(self, model, record_id):
+        """``env[model].browse(record_id)``, read with the records its batch named."""
+        record = self.env[model].browse(record_id)
+        for name, ids in self.env.context.get("integration_prefetch", ()):
+            if name == model:
+                return record.with_prefetch(ids)
+        return record
 
     @api.model
     def _prepare_outbound(self, message):

@@ -260,9 +260,10 @@ class IntegrationQueueWorker(models.AbstractModel):
         outcomes = []
         try:
             with self.env.cr.savepoint():
+                handlers = self._batch_handlers(messages)
                 for message in messages:
                     started, clock = fields.Datetime.now(), time.perf_counter()
-                    result = message.flow_id._handler()._process_inbound(message)
+                    result = handlers[message.flow_id]._process_inbound(message)
                     outcomes.append(
                         {
                             "message": message,
@@ -278,6 +279,18 @@ class IntegrationQueueWorker(models.AbstractModel):
             self.env.invalidate_all()
             return None
         return outcomes
+
+    @api.model
+    def _batch_handlers(self, messages):
+        """The handler of each flow of the batch, knowing what its messages will read."""
+        handlers = {}
+        for flow in messages.flow_id:
+            handler = flow._handler()
+            prefetch = handler._prefetch_inbound(
+                messages.filtered(lambda m, f=flow: m.flow_id == f)
+            )
+            handlers[flow] = handler._with_batch_prefetch(prefetch)
+        return handlers
 
     @api.model
     def _process_one(self, message, worker):

@@ -28,3 +28,4 @@ from . import test_cockpit_monitoring
 from . import test_mapping
 from . import test_cockpit_tour
 from . import test_queue_trigger
+from . import test_handler_prefetch

@@ -12,11 +12,17 @@ class BenchHandlerPartnerTouch(models.AbstractModel):
     _description = "Benchmark: write one field on one contact"
 
     @api.model
+    def _prefetch_inbound(self, messages):
+        payloads = [message.get_payload_json() for message in messages]
+        ids = [p.get("partner_id") for p in payloads if isinstance(p, dict)]
+        return {"res.partner": [i for i in ids if isinstance(i, int)]}
+
+    @api.model
     def _process_inbound(self, message):
         payload = message.get_payload_json()
         if not isinstance(payload.get("partner_id"), int):
             raise PermanentError("The payload has no contact id")
         # A deleted contact raises MissingError: the worker files it as a permanent failure.
-        partner = self.env["res.partner"].browse(payload["partner_id"])
+        partner = self._browse("res.partner", payload["partner_id"])
         partner.write({"comment": payload.get("value")})
         return partner
