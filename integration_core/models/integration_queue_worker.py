@@ -3,8 +3,11 @@
 Operations manual:
 
 - Scheduled action "Integration: process the queue" runs ``_cron_process_queue``; enqueueing
-  triggers it, so work starts within about a second. Any number of cron workers on any number
-  of servers may run it: claims use ``FOR UPDATE SKIP LOCKED`` and leases.
+  triggers it, so work starts within about a second. Claims use ``FOR UPDATE SKIP LOCKED`` and
+  leases, so any number of workers on any number of servers may claim at once; Odoo runs one
+  scheduled action in one cron worker at a time, so a backlog is worked in parallel by the
+  active "process the queue" actions (runners: two are shipped, duplicate one for more; the
+  first to find a full batch triggers the others).
 - A claimed message is ``processing`` with a lease. The claim is committed first; the handler
   effects and the outcome of the whole batch are committed together afterwards, each message
   in its own savepoint. A crash before that commit leaves the message ``processing``; when its
@@ -39,6 +42,8 @@ RETRIABLE_PGCODES = {
     errorcodes.LOCK_NOT_AVAILABLE,
 }
 DEFAULT_BATCH = 100
+# The code of every scheduled action that processes the queue (a "runner").
+RUNNER_CODE = "model._cron_process_queue()"
 
 
 class Deferred(Exception):
@@ -75,6 +80,8 @@ class IntegrationQueueWorker(models.AbstractModel):
         processed = batches = 0
         while time.monotonic() < deadline and (max_batches is None or batches < max_batches):
             ids = self._claim_batch(batch_size, worker)
+            if batches == 0 and len(ids) == batch_size:
+                self._wake_other_runners()  # a backlog: work it in parallel
             self.env.cr.commit()  # pylint: disable=invalid-commit
             if not ids:
                 break
@@ -83,6 +90,21 @@ class IntegrationQueueWorker(models.AbstractModel):
             processed += len(ids)
             batches += 1
         return processed
+
+    @api.model
+    def _wake_other_runners(self):
+        """Trigger the other active scheduled actions that process the queue.
+
+        Odoo runs one scheduled action in one cron worker at a time: parallel work on a
+        backlog needs several actions ("runners"), each claiming its own batches.
+        """
+        runners = (
+            self.env["ir.cron"]
+            .sudo()
+            .search([("model_id.model", "=", self._name), ("code", "=", RUNNER_CODE)])
+        )
+        for runner in runners.filtered(lambda cron: cron.id != self.env.context.get("cron_id")):
+            runner._trigger()
 
     @api.model
     def _cron_expire_waiting(self):

@@ -97,3 +97,27 @@ class TestQueueTrigger(IntegrationCase):
         cron_wakeup.wake_cron_workers(names[2])
         self.assertIsNot(cron_wakeup._state["connection"], kept)
         self.assertEqual(self.received(listener, names), names)
+
+    def run_as_first_runner(self, batch_size):
+        self.env.flush_all()
+        with self.registry.cursor() as cr:
+            worker = self.env(cr=cr, context={"cron_id": self.cron.id})["integration.queue.worker"]
+            worker._work_queue(max_batches=1, batch_size=batch_size)
+        self.env.invalidate_all()
+
+    def test_a_full_batch_wakes_the_other_runners(self):
+        second = self.env.ref("integration_core.ir_cron_process_queue_2")
+        messages = self.env["integration.message"]
+        for n in range(3):
+            messages.enqueue(self.flow, {"ref": f"R-{n}", "name": f"Runner {n}"})
+        first_triggers, second_triggers = (
+            self.triggers(),
+            self.env["ir.cron.trigger"].search([("cron_id", "=", second.id)]),
+        )
+        self.run_as_first_runner(batch_size=2)  # 2 of 3: a backlog
+        woken = self.env["ir.cron.trigger"].search([("cron_id", "=", second.id)])
+        self.assertEqual(len(woken - second_triggers), 1)
+        self.assertFalse(self.triggers() - first_triggers, "a runner does not wake itself")
+        self.run_as_first_runner(batch_size=2)  # the last one: no backlog left
+        again = self.env["ir.cron.trigger"].search([("cron_id", "=", second.id)])
+        self.assertEqual(again, woken)
