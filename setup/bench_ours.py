@@ -10,13 +10,14 @@ import statistics
 import time
 
 import _suite
+import psycopg2
 
 ENQUEUE_BATCH = 500
 CLAIM_SIZE = 100
 CLAIM_REPEATS = 50
 CLAIM_PENDING = 1000
 PARTNER_POOL = 1000
-QUEUE_CRON = "integration_core.ir_cron_process_queue"
+QUEUE_CRONS = ("integration_core.ir_cron_process_queue", "integration_core.ir_cron_process_queue_2")
 REMAINING_SQL = "SELECT count(*) FROM integration_message WHERE state IN ('pending', 'processing')"
 
 # One done message and its one attempt, as the queue leaves them; numbers from generate_series.
@@ -84,6 +85,17 @@ class OurQueue:
         with self.registry.cursor() as cr:
             cr.execute(query, params)
             return cr.fetchall() if cr.description else []
+
+    def vacuum(self):
+        """VACUUM ANALYZE the queue's tables, so that every drain starts from the same state
+        instead of inheriting the dead rows of the runs before it."""
+        connection = psycopg2.connect(dbname=self.database)
+        connection.autocommit = True
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE integration_message, integration_message_attempt")
+        finally:
+            connection.close()
 
     # ------------------------------------------------------------------ setup
     def setup(self, amqp_url, amqp_queue):
@@ -174,13 +186,27 @@ class OurQueue:
         return count / (time.perf_counter() - started)
 
     def set_queue_cron(self, active):
-        """Switch the queue's scheduled action; switching it on triggers it at once."""
-        with self.registry.cursor() as cr:
-            cron = self.env(cr).ref(QUEUE_CRON)
-            # SQL, not the ORM: it waits for a run that is finishing instead of refusing.
-            cr.execute("UPDATE ir_cron SET active = %s WHERE id = %s", (active, cron.id))
-            if active:
-                cron._trigger()
+        """Switch the queue's scheduled actions (its runners); switching on triggers the first.
+
+        Retried while a cron worker updates the same rows (prefork cron workers poll them).
+        """
+        for attempt in range(50):
+            try:
+                with self.registry.cursor() as cr:
+                    env = self.env(cr)
+                    crons = [env.ref(xmlid) for xmlid in QUEUE_CRONS]
+                    # SQL, not the ORM: it waits for a run that is finishing instead of refusing.
+                    cr.execute(
+                        "UPDATE ir_cron SET active = %s WHERE id IN %s",
+                        (active, tuple(cron.id for cron in crons)),
+                    )
+                    if active:
+                        crons[0]._trigger()
+                return
+            except psycopg2.errors.SerializationFailure:
+                if attempt == 49:
+                    raise
+                time.sleep(0.1)
 
     def cancel_unfinished(self):
         """Cancel what a run cut short left behind, so the next run starts clean; count it."""

@@ -59,6 +59,7 @@ def run_processing(ctx):
 def _process_once(ctx, server, kind, count, workers, rep):
     ours, report = ctx.ours, ctx.report
     ours.set_queue_cron(False)
+    ours.vacuum()
     since = ours.max_id()
     seconds = ours.enqueue(kind, ours.payloads(kind, f"{kind}-w{workers}-r{rep}", count))
     if kind == "noop":

@@ -1,6 +1,6 @@
 """A real Odoo 18 server for the benchmark: start, wait until healthy, sample memory, stop.
 
-The server is started as ``python3 -m odoo`` on 127.0.0.1, threaded (``--workers=0``) unless
+The server is started as ``python3 -m odoo -d <database>`` on 127.0.0.1, threaded (``--workers=0``) unless
 ``workers`` is given, with ``--max-cron-threads`` as asked. Its memory is sampled from the
 process tree (PSS when the kernel gives it, else RSS) so a phase's peak covers prefork workers
 too.
@@ -42,9 +42,11 @@ class OdooServer:
             "-m",
             "odoo",
             f"--addons-path={self.addons_path}",
+            # -d without --db-filter: Odoo then serves this database without listing the
+            # databases (a connection to "postgres") on every request, as a single-database
+            # production server should be run.
             "-d",
             self.database,
-            f"--db-filter=^{self.database}$",
             f"--http-port={self.port}",
             "--http-interface=127.0.0.1",
             f"--max-cron-threads={self.cron_workers}",
