@@ -1,9 +1,9 @@
 """A real Odoo 18 server for the benchmark: start, wait until healthy, sample memory, stop.
 
-The server is started as ``python3 -m odoo -d <database>`` on 127.0.0.1, threaded (``--workers=0``) unless
-``workers`` is given, with ``--max-cron-threads`` as asked. Its memory is sampled from the
-process tree (PSS when the kernel gives it, else RSS) so a phase's peak covers prefork workers
-too.
+The server is started as ``python3 -m odoo -d <database>`` on 127.0.0.1, threaded
+(``--workers=0``) unless ``workers`` is given, with ``--max-cron-threads`` as asked. Its memory
+is sampled from the process tree (PSS when the kernel gives it, else RSS) so a phase's peak
+covers prefork workers too.
 """
 
 import os
