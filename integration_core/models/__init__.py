@@ -1,3 +1,4 @@
+from . import integration_api_cache_mixin
 from . import integration_endpoint
 from . import integration_api_key
 from . import integration_flow

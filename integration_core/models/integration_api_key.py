@@ -13,6 +13,7 @@ KeyMatch = namedtuple("KeyMatch", "id endpoint_id user_id key_hash")
 class IntegrationApiKey(models.Model):
     _name = "integration.api.key"
     _description = "Integration API Key"
+    _inherit = ["integration.api.cache.mixin"]
     _order = "endpoint_id, id desc"
 
     name = fields.Char(required=True, help="Who or what uses the key, e.g. Plant 2 MES server.")
@@ -82,19 +83,3 @@ class IntegrationApiKey(models.Model):
         if not key:
             return None
         return KeyMatch(key.id, key.endpoint_id.id, key.user_id.id, key.key_hash)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        keys = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return keys
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result

@@ -11,8 +11,6 @@ from ..tools import endpoint_transport, message_stats
 # Window of the failure rate shown as the endpoint's health.
 HEALTH_WINDOW_MINUTES = 60
 API_GROUP = "integration_core.group_integration_api"
-# Fields of the endpoint the inbound API reads from its cache (_inbound_route).
-ROUTE_FIELDS = {"code", "active", "company_id", "rate_limit_per_minute"}
 InboundRoute = namedtuple(
     "InboundRoute",
     "endpoint_id company_id rate_limit_per_minute flow_id flow_state ordering_key_path",
@@ -22,7 +20,8 @@ InboundRoute = namedtuple(
 class IntegrationEndpoint(models.Model):
     _name = "integration.endpoint"
     _description = "Integration Endpoint"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "integration.api.cache.mixin"]
+    _api_cache_fields = {"code", "active", "company_id", "rate_limit_per_minute"}
     _order = "sequence, code"
 
     name = fields.Char(required=True, tracking=True)
@@ -228,20 +227,12 @@ class IntegrationEndpoint(models.Model):
     def create(self, vals_list):
         endpoints = super().create(vals_list)
         endpoints._bind_production_database()
-        self.env.registry.clear_cache()  # inbound routes
         return endpoints
 
     def write(self, vals):
         result = super().write(vals)
         if vals.get("environment") == "production":
             self._bind_production_database()
-        if ROUTE_FIELDS.intersection(vals):
-            self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
         return result
 
     # ------------------------------------------------------------------ inbound
@@ -250,8 +241,8 @@ class IntegrationEndpoint(models.Model):
     def _inbound_route(self, endpoint_code, flow_code):
         """What the inbound API needs of an endpoint and its inbound flow, as plain values.
 
-        Cached in every worker (the API answers many small requests); a write to a field
-        listed in ROUTE_FIELDS (endpoint) or flow.ROUTE_FIELDS clears it in all workers.
+        Cached in every worker (the API answers many small requests); a change of the fields
+        in ``_api_cache_fields`` of endpoints and flows clears it in all workers.
         ``flow_id`` is None when the endpoint has no such inbound flow; None when no endpoint.
         """
         endpoint = self.sudo().search([("code", "=", endpoint_code)], limit=1)

@@ -5,14 +5,12 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import message_stats
 
-# Fields of the flow the inbound API reads from its cache (integration.endpoint._inbound_route).
-ROUTE_FIELDS = {"code", "endpoint_id", "direction", "state", "ordering_key_path"}
-
 
 class IntegrationFlow(models.Model):
     _name = "integration.flow"
     _description = "Integration Flow"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "integration.api.cache.mixin"]
+    _api_cache_fields = {"code", "endpoint_id", "direction", "state", "ordering_key_path"}
     _order = "endpoint_id, sequence, code"
 
     name = fields.Char(required=True, tracking=True)
@@ -153,23 +151,6 @@ class IntegrationFlow(models.Model):
         ("lease_positive", "check(lease_seconds > 0)", "The lease must be positive."),
         ("retention_positive", "check(retention_days >= 0)", "Retention cannot be negative."),
     ]
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        flows = super().create(vals_list)
-        self.env.registry.clear_cache()  # inbound routes (integration.endpoint._inbound_route)
-        return flows
-
-    def write(self, vals):
-        result = super().write(vals)
-        if ROUTE_FIELDS.intersection(vals):
-            self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
 
     def _compute_latency(self):
         latency = message_stats.latency(self.env, "flow_id", self.ids)
