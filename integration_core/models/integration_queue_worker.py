@@ -130,19 +130,33 @@ class IntegrationQueueWorker(models.AbstractModel):
     def _claim_batch(self, limit, worker):
         """Lease up to ``limit`` ready messages to ``worker``; return their ids.
 
-        Call at the start of a transaction and commit right after: on a serialization
-        conflict with another claimer the transaction is rolled back and the claim retried.
+        Call at the start of a transaction and commit right after. The claim transaction is
+        then READ COMMITTED, the usual isolation of a SKIP LOCKED queue: a row another claimer has
+        just committed is re-checked and passed over, where Odoo's REPEATABLE READ would fail
+        the whole claim. A remaining conflict is rolled back and the claim retried.
         """
         for _try in range(5):
             try:
                 # Contention with another claimer is expected: no error log for it.
-                self.env.cr.execute(self._claim_query(limit, worker), log_exceptions=False)
+                self.env.cr.execute(
+                    SQL("%s%s", self._claim_isolation(), self._claim_query(limit, worker)),
+                    log_exceptions=False,
+                )
                 return [row[0] for row in self.env.cr.fetchall()]
             except psycopg2.OperationalError as error:
                 if error.pgcode not in RETRIABLE_PGCODES:
                     raise
                 self.env.cr.rollback()
         return []
+
+    @api.model
+    def _claim_isolation(self):
+        """READ COMMITTED for a claim that starts its transaction; nothing inside a transaction
+        already begun (a caller's, or a test's), where the isolation can no longer change."""
+        status = self.env.cr.connection.info.transaction_status
+        if status == psycopg2.extensions.TRANSACTION_STATUS_IDLE:
+            return SQL("SET TRANSACTION ISOLATION LEVEL READ COMMITTED; ")
+        return SQL()
 
     @api.model
     def _claim_query(self, limit, worker, only_ids=None):

@@ -97,6 +97,21 @@ class TestConcurrentWorkers(BaseCase):
         self.assertFalse(set(first) & set(second), "a message was claimed twice")
         self.assertEqual(sorted(first + second), sorted(message_ids))
 
+    def test_a_claim_starting_its_transaction_reads_committed(self):
+        # READ COMMITTED passes over rows another claimer has just committed, where Odoo's
+        # REPEATABLE READ fails the claim (with two runner processes, most claims failed).
+        self._contacts(3)
+        with self.registry.cursor() as cr:
+            worker = api.Environment(cr, SUPERUSER_ID, {})["integration.queue.worker"]
+            self.assertEqual(len(worker._claim_batch(2, "rc")), 2)
+            cr.execute("SHOW transaction_isolation")
+            self.assertEqual(cr.fetchone()[0], "read committed")
+            cr.commit()  # pylint: disable=invalid-commit
+            cr.execute("SELECT 1")  # a transaction already begun keeps its isolation
+            self.assertEqual(len(worker._claim_batch(2, "rc")), 1)
+            cr.execute("SHOW transaction_isolation")
+            self.assertEqual(cr.fetchone()[0], "repeatable read")
+
     def test_two_workers_apply_every_message_exactly_once(self):
         message_ids = self._contacts(self.MESSAGES)
         results = self._in_parallel(
