@@ -103,8 +103,9 @@ def declare_figures(report, workers, history):
         ("qj_touch_1", "orm_touch"), (">=", 300, False))  # fmt: skip
     fig("process_touch_2", "realistic (write 1 field, 1 contact), 2 workers", "msg/s",
         ("qj_touch_2", "orm_touch"), (">=", 600, False))  # fmt: skip
-    fig("latency_rate", "end-to-end run: request rate achieved (asked 50)", "msg/s",
-        (), (">=", 50, False))  # fmt: skip
+    # 1,500 sends paced at 50/s span 29.98 s: a last send a few ms late reads 49.99.
+    fig("latency_rate", "end-to-end rate achieved (asked 50, 1% slack)", "msg/s",
+        (), (">=", 49.5, False))  # fmt: skip
     fig("latency_p50", "end-to-end HTTP 202 -> done: p50", "s")
     fig("latency_p95", "end-to-end HTTP 202 -> done: p95", "s", (), ("<=", 1, False))
     fig("latency_p99", "end-to-end HTTP 202 -> done: p99", "s")
