@@ -19,6 +19,27 @@ class IntegrationHandlerPartner(models.AbstractModel):
     _description = "Contact upsert by external code"
 
     @api.model
+    def _prefetch_inbound(self, messages):
+        """The contacts the batch's codes stand for: their reads and writes cover the batch."""
+        codes = set()
+        for message in messages:
+            payload = message.get_payload_json()
+            if isinstance(payload, dict):
+                codes |= {payload.get(k) for k in ("ref", "parent_ref")} - {None}
+        xrefs = (
+            self.env["integration.xref"]
+            .sudo()
+            .search(
+                [
+                    ("endpoint_id", "in", messages.endpoint_id.ids),
+                    ("model", "=", "res.partner"),
+                    ("external_code", "in", [str(code) for code in codes]),
+                ]
+            )
+        )
+        return {"res.partner": xrefs.mapped("res_id")}
+
+    @api.model
     def _process_inbound(self, message):
         payload = message.get_payload_json()
         if not isinstance(payload, dict):
@@ -38,6 +59,7 @@ class IntegrationHandlerPartner(models.AbstractModel):
             values["parent_id"] = parent.id
         partner = Xref._resolve(endpoint, "res.partner", ref)
         if partner:
+            partner = self._browse("res.partner", partner.id)
             partner.write(values)
             return partner
         if not values.get("name"):

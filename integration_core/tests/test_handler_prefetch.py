@@ -38,3 +38,28 @@ class TestHandlerPrefetch(IntegrationCase):
         self.assertEqual(asked, [sorted(m.id for m in contacts)])
         states = {m.state for m in contacts + others}
         self.assertEqual(states, {"done"})
+
+    def test_contact_updates_read_their_batch_together(self):
+        Xref = self.env["integration.xref"]
+        for n in range(10):
+            Xref._create_linked(self.endpoint, "res.partner", f"U-{n}", {"name": f"U {n}"})
+        messages = self.env["integration.message"]
+
+        def update_all(tag):
+            for n in range(10):
+                payload = {"message_id": f"{tag}-{n}", "ref": f"U-{n}", "name": tag}
+                messages.enqueue(self.flow, payload)
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            self.run_queue(batch_size=20)
+            return self.cr.sql_log_count - before
+
+        with_hook = update_all("first")
+        handler_class = type(self.env["integration.handler.partner"])
+        with patch.object(handler_class, "_prefetch_inbound", lambda handler, batch: {}):
+            without_hook = update_all("second")
+        # 106 against 165 queries when written: at least 3 reads saved per contact.
+        self.assertLess(with_hook + 30, without_hook, f"{with_hook} vs {without_hook} queries")
+        partners = Xref.search([("endpoint_id", "=", self.endpoint.id)]).mapped("res_id")
+        names = set(self.env["res.partner"].browse(partners).mapped("name"))
+        self.assertEqual(names, {"second"})
