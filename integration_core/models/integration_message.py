@@ -137,7 +137,8 @@ class IntegrationMessage(models.Model):
         message and ``created=False``, never a second message.
         """
         flow.ensure_one()
-        flow.fetch(list(QueueTarget._fields[1:]))  # read as the caller: record rules apply
+        # Read as the caller: record rules apply.
+        flow.fetch(["endpoint_id", "company_id", "direction", "ordering_key_path"])
         target = QueueTarget(
             flow.id, flow.endpoint_id.id, flow.company_id.id, flow.direction, flow.ordering_key_path
         )
