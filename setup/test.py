@@ -8,6 +8,7 @@ failure or error, when no test ran, or when the server could not start.
 """
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -71,7 +72,7 @@ def main():
     _suite.require_odoo()
     _suite.ensure_requirements()
     _suite.require_postgres()
-    database = f"mi_test_{time.strftime('%Y%m%d_%H%M%S')}"
+    database = f"mi_test_{time.strftime('%Y%m%d_%H%M%S')}_{os.getpid()}"
     tags = args.tags or ",".join(f"/{name}" for name in (*_suite.SUITE_ADDONS, _suite.UMBRELLA))
     logs = _suite.BUILD / "logs"
     logs.mkdir(parents=True, exist_ok=True)
