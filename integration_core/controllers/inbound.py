@@ -2,8 +2,11 @@
 
 The contract is documented in README.rst (External API). Every answer is JSON: 202 or 200 with
 the messages, ``{"error": {"code", "message"}}`` with a 4xx status for a refusal, 503 for a
-temporary failure on our side. A refusal rolls the transaction back and is logged with endpoint,
-flow, status, reason and remote address, never the key, the signature or the body.
+temporary failure or a misconfiguration on our side. The caller is authenticated before
+anything is looked up: every anonymous request gets the same 401 whatever its path and body,
+and other paths under /integration answer the API's JSON 404 once authenticated. A refusal
+rolls the transaction back and is logged with endpoint, flow, status, reason and remote
+address, never the key, the signature or the body.
 
 PostgreSQL concurrency failures, and a concurrent enqueue of the same idempotency keys, are
 re-raised so that Odoo's request retry (``odoo.service.model.retrying``) replays the request in a
@@ -35,17 +38,21 @@ from ..lib.inbound_api import (
     check_size,
     optional_header,
     parse_messages,
+    valid_codes,
 )
+from ..lib.input_limits import InputError
 from ..models.integration_message import QueueTarget
 
 _logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 SIGNATURE_HEADER = "X-Signature"
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 # Kept in the request's environ, which survives Odoo's replays of the request.
 _TRIES_KEY = "integration_core.tries"
 _rate_limiter = RateLimiter()
+MISCONFIGURED = "server_misconfigured"
+# Configuration problems already logged by this process (logged once, not per request).
+_logged_misconfigurations = set()
 # When this worker last recorded the use of each API key, by (database, key id).
 _touched = {}
 TOUCH_SECONDS = 60
@@ -63,6 +70,12 @@ def _json_response(status, body, headers=None):
         headers=[("Content-Type", "application/json"), *(headers or {}).items()],
         status=status,
     )
+
+
+def _log_misconfiguration(reason):
+    if reason not in _logged_misconfigurations:
+        _logged_misconfigurations.add(reason)
+        _logger.error("Signed inbound requests are refused with 503 until fixed: %s", reason)
 
 
 def _is_retryable(error):
@@ -116,44 +129,74 @@ class InboundApi(http.Controller):
             )
             return self._refuse(error, endpoint_code, flow_code)
 
+    @http.route(
+        ["/integration", "/integration/<path:subpath>"],
+        type="http",
+        auth="none",
+        csrf=False,
+        save_session=False,
+    )
+    def unrouted(self, subpath="", **_params):
+        """Any other path under /integration: 401 unauthenticated, the API's JSON 404 after."""
+        try:
+            token = self._credentials()
+            if not token:  # a signature names no endpoint here: it cannot be checked
+                raise ApiError(
+                    401, "invalid_signature", "The signature does not verify.", _CHALLENGE
+                )
+            self._api_key(request.env(user=SUPERUSER_ID), token)
+            raise ApiError(404, "unknown_route", "Use POST /integration/v1/<endpoint>/<flow>.")
+        except ApiError as error:
+            return self._refuse(error, "", subpath)
+
     def _refuse(self, error, endpoint_code, flow_code):
         """Roll back, log the refusal and answer it in JSON."""
         request.env.cr.rollback()
-        level = logging.INFO if error.status in (400, 404, 405, 413, 415) else logging.WARNING
-        _logger.log(
-            level,
-            "Inbound %r/%r from %s refused: %s %s (%s)",
-            endpoint_code,
-            flow_code,
-            request.httprequest.remote_addr,
-            error.status,
-            error.code,
-            error.message,
-        )
+        if error.code != MISCONFIGURED:  # logged once per process where it is detected
+            level = logging.INFO if error.status in (400, 404, 405, 413, 415) else logging.WARNING
+            _logger.log(
+                level,
+                "Inbound %r/%r from %s refused: %s %s (%s)",
+                endpoint_code,
+                flow_code,
+                request.httprequest.remote_addr,
+                error.status,
+                error.code,
+                error.message,
+            )
         return _json_response(error.status, error.body(), error.headers)
 
     def _receive(self, endpoint_code, flow_code):
+        """Authenticate first (nothing is looked up for an anonymous caller), then route."""
         http_request = request.httprequest
+        env = request.env(user=SUPERUSER_ID)
+        token = self._credentials()
+        key = self._api_key(env, token) if token else None
+        max_bytes = env["integration.message"]._max_payload_bytes()
+        check_size(http_request.content_length, max_bytes)
+        codes_valid = valid_codes(endpoint_code, flow_code)
+        if key:
+            if not codes_valid:
+                raise ApiError(400, "invalid_path", "Endpoint and flow codes are plain text.")
+            route = self._route_target(env, endpoint_code, flow_code)
+            if key.endpoint_id != route.endpoint_id:
+                raise ApiError(403, "wrong_endpoint", "This key belongs to another endpoint.")
+            self._touch(key.id)
+            user_id = key.user_id
+            raw = self._body(max_bytes)
+        else:
+            route = codes_valid and env["integration.endpoint"]._inbound_route(
+                endpoint_code, flow_code
+            )
+            raw = self._body(max_bytes)
+            user_id = self._signature_user(env, route, raw)
+            if not route.flow_id:
+                raise ApiError(
+                    404, "unknown_flow", f"No inbound flow {flow_code} on {endpoint_code}."
+                )
         if http_request.method != "POST":
             raise ApiError(405, "method_not_allowed", "Use POST.", {"Allow": "POST"})
-        env = request.env(user=SUPERUSER_ID)
-        param = env["ir.config_parameter"].get_param("integration.max_request_bytes")
-        max_bytes = int(param or 0) or DEFAULT_MAX_BYTES
-        check_size(http_request.content_length, max_bytes)
-        token = bearer_token(http_request.headers.get("Authorization"))
-        signature = http_request.headers.get(SIGNATURE_HEADER)
-        if not (token or signature):
-            raise ApiError(
-                401, "missing_credentials", "Send a Bearer API key or a signature.", _CHALLENGE
-            )
-        route = self._route_target(env, endpoint_code, flow_code)
         check_content_type(http_request.mimetype)
-        raw = http_request.get_data(cache=True)  # cached: Odoo may replay the request
-        check_size(len(raw), max_bytes)
-        if token:
-            user_id = self._api_key_user(env, route, token)
-        else:
-            user_id = self._signature_user(env, route, signature, raw)
         self._check_service_account(env, user_id, route)
         if route.flow_state != "active":
             raise ApiError(403, "flow_inactive", f"Flow {flow_code} does not accept messages now.")
@@ -167,9 +210,27 @@ class InboundApi(http.Controller):
             {"payload": payload, "idempotency_key": key, "correlation_id": correlation}
             for payload in payloads
         ]
-        results = self._enqueue(user_id, route, items)
+        try:
+            results = self._enqueue(user_id, route, items)
+        except InputError as error:
+            raise ApiError(400, "invalid_message", str(error), index=error.index) from None
         body = {"messages": [_summary(message, created) for message, created in results]}
         return (202 if any(created for _m, created in results) else 200), body
+
+    def _credentials(self):
+        """The bearer token (None for a signature); 401 when the request carries neither."""
+        headers = request.httprequest.headers
+        token = bearer_token(headers.get("Authorization"))
+        if not (token or headers.get(SIGNATURE_HEADER)):
+            raise ApiError(
+                401, "missing_credentials", "Send a Bearer API key or a signature.", _CHALLENGE
+            )
+        return token
+
+    def _body(self, max_bytes):
+        raw = request.httprequest.get_data(cache=True)  # cached: Odoo may replay the request
+        check_size(len(raw), max_bytes)
+        return raw
 
     def _route_target(self, env, endpoint_code, flow_code):
         route = env["integration.endpoint"]._inbound_route(endpoint_code, flow_code)
@@ -179,19 +240,29 @@ class InboundApi(http.Controller):
             raise ApiError(404, "unknown_flow", f"No inbound flow {flow_code} on {endpoint_code}.")
         return route
 
-    def _api_key_user(self, env, route, token):
+    def _api_key(self, env, token):
         key = env["integration.api.key"]._match(token)
         if not key:
             raise ApiError(401, "invalid_api_key", "Unknown or revoked API key.", _CHALLENGE)
-        if key.endpoint_id != route.endpoint_id:
-            raise ApiError(403, "wrong_endpoint", "This key belongs to another endpoint.")
-        self._touch(key.id)
-        return key.user_id
+        return key
 
-    def _signature_user(self, env, route, signature, raw):
-        endpoint = env["integration.endpoint"].browse(route.endpoint_id)
+    def _signature_user(self, env, route, raw):
+        """The endpoint's service account once the signature verifies; the same 401 for an
+        unknown endpoint as for a wrong signature, so codes cannot be probed."""
+        signature = request.httprequest.headers.get(SIGNATURE_HEADER)
+        endpoint = env["integration.endpoint"].browse(route.endpoint_id if route else ())
         try:
-            signing.verify(endpoint._get_inbound_hmac_secret() or (), signature, raw)
+            secret = endpoint and endpoint._get_inbound_hmac_secret()
+        except UserError as error:  # no encryption key configured, or not the right one
+            _log_misconfiguration(str(error))
+            raise ApiError(
+                503,
+                MISCONFIGURED,
+                "The server cannot check signatures: its encryption key is not configured. "
+                "Tell the administrator of this server.",
+            ) from None
+        try:
+            signing.verify(secret or (), signature, raw)
         except signing.SignatureError:
             raise ApiError(
                 401, "invalid_signature", "The signature does not verify.", _CHALLENGE

@@ -8,8 +8,9 @@ import json
 import threading
 import time
 
-MAX_BATCH = 1000
-MAX_HEADER_LENGTH = 255
+from .input_limits import MAX_BATCH, MAX_DEPTH, MAX_KEY_LENGTH, InputError, check_key
+
+MAX_HEADER_LENGTH = MAX_KEY_LENGTH
 # Bodies of these types are parsed (and consumed) by the web framework as forms.
 FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -17,15 +18,19 @@ FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 class ApiError(Exception):
     """A refusal with its HTTP status, a machine-readable code and a sentence for people."""
 
-    def __init__(self, status, code, message, headers=None):
+    def __init__(self, status, code, message, headers=None, index=None):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.headers = headers or {}
+        self.index = index
 
     def body(self):
-        return {"error": {"code": self.code, "message": self.message}}
+        error = {"code": self.code, "message": self.message}
+        if self.index is not None:
+            error["index"] = self.index
+        return {"error": error}
 
 
 def _reject_constant(name):
@@ -42,7 +47,11 @@ def parse_messages(raw, max_batch=MAX_BATCH):
         raise ApiError(400, "invalid_encoding", "The body must be UTF-8 encoded JSON.") from None
     try:
         document = json.loads(text, parse_constant=_reject_constant)
-    except (ValueError, RecursionError):
+    except RecursionError:
+        raise ApiError(
+            400, "too_deep", f"The body is nested deeper than {MAX_DEPTH} levels."
+        ) from None
+    except ValueError:
         raise ApiError(400, "invalid_json", "The body is not valid JSON.") from None
     if not isinstance(document, dict):
         raise ApiError(400, "not_an_object", "The body must be a JSON object.")
@@ -56,7 +65,10 @@ def parse_messages(raw, max_batch=MAX_BATCH):
     bad = [index for index, item in enumerate(messages) if not isinstance(item, dict)]
     if bad:
         raise ApiError(
-            400, "invalid_message", f"Batch items must be JSON objects (not item {bad[0]})."
+            400,
+            "invalid_message",
+            f"Batch items must be JSON objects (not item {bad[0]}).",
+            index=bad[0],
         )
     return messages, True
 
@@ -76,11 +88,23 @@ def check_size(size, max_bytes):
 
 
 def optional_header(headers, name, max_length=MAX_HEADER_LENGTH):
-    """The stripped value of header ``name``, or None; refuse values too long to store."""
+    """The stripped value of header ``name``, or None; refuse values too long to store or
+    holding control characters."""
     value = (headers.get(name) or "").strip()
     if len(value) > max_length:
         raise ApiError(400, "invalid_header", f"{name} is longer than {max_length} characters.")
-    return value or None
+    try:
+        return check_key(name, value)
+    except InputError as error:
+        raise ApiError(400, "invalid_header", str(error)) from None
+
+
+def valid_codes(*codes):
+    """Whether endpoint and flow codes of a path are within the limits of keys."""
+    try:
+        return all(check_key("code", code) for code in codes)
+    except InputError:
+        return False
 
 
 def bearer_token(header_value):

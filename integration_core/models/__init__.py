@@ -3,6 +3,7 @@ from . import integration_endpoint
 from . import integration_api_key
 from . import integration_flow
 from . import integration_message
+from . import integration_message_api
 from . import integration_message_attempt
 from . import integration_exception
 from . import integration_message_edit

@@ -6,6 +6,7 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from ..lib import signing
+from ..tools import access
 
 KeyMatch = namedtuple("KeyMatch", "id endpoint_id user_id key_hash")
 
@@ -52,7 +53,9 @@ class IntegrationApiKey(models.Model):
 
     def action_issue_secret(self):
         """Issue (or replace) the key's secret and show it once to the manager."""
+        access.require_manager(self.env, _("issue API keys"))
         self.ensure_one()
+        self.check_access("write")
         clear = self._issue()
         return {
             "type": "ir.actions.client",

@@ -6,7 +6,7 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 
 from ..lib.errors import PermanentError
-from ..tools import endpoint_transport, message_stats
+from ..tools import access, endpoint_transport, message_stats
 
 # Window of the failure rate shown as the endpoint's health.
 HEALTH_WINDOW_MINUTES = 60
@@ -215,13 +215,14 @@ class IntegrationEndpoint(models.Model):
             endpoint.sudo().secret_ciphertext = endpoint_transport.secret_box(self.env).encrypt(
                 endpoint.secret
             )
-            endpoint.message_post(body=_("Credential changed."))
+            # A logged note: it names who changed it and needs no mail configuration.
+            endpoint._message_log(body=_("Credential changed."))
 
     def _inverse_inbound_hmac_secret(self):
         for endpoint in self.filtered("inbound_hmac_secret"):
             box = endpoint_transport.secret_box(self.env)
             endpoint.sudo().inbound_hmac_ciphertext = box.encrypt(endpoint.inbound_hmac_secret)
-            endpoint.message_post(body=_("Inbound HMAC secret changed."))
+            endpoint._message_log(body=_("Inbound HMAC secret changed."))
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -314,6 +315,8 @@ class IntegrationEndpoint(models.Model):
         return rotated
 
     def action_rotate_secrets(self):
+        """Managers: re-encrypt every stored secret under the primary key."""
+        access.require_manager(self.env, _("rotate secrets"))
         rotated = self._rotate_secrets()
         return {
             "type": "ir.actions.client",
@@ -370,7 +373,10 @@ class IntegrationEndpoint(models.Model):
         return endpoint_transport.send(self, flow, message, request)
 
     def action_test_connection(self):
+        """Integration users and managers (never service accounts): try the transport."""
+        access.require_integration_user(self.env, _("test connections"))
         self.ensure_one()
+        self.check_access("read")
         if self.transport == "none":
             raise UserError(_("This endpoint has no outbound transport to test."))
         ok, detail = endpoint_transport.test_connection(self)

@@ -8,6 +8,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..lib.explanations import age_label, explain
+from ..tools import access
 
 CATEGORIES = [
     ("transport", "Connection or transport"),
@@ -209,6 +210,7 @@ class IntegrationException(models.Model):
     # ------------------------------------------------------------------ actions
     def action_retry(self):
         """Send every failed or waiting message of the cards back to the queue."""
+        access.require_integration_user(self.env, _("retry messages"))
         messages = self.integration_message_ids.filtered(lambda m: m.state in ("dead", "waiting"))
         if not messages:
             raise UserError(_("No failed or waiting message to retry."))
@@ -217,12 +219,17 @@ class IntegrationException(models.Model):
         for exception in self:
             count = len(messages.filtered(lambda m, e=exception: m.exception_id == e))
             exception.message_post(body=_("%s message(s) sent back to the queue.", count))
+        return True
 
     def action_assign_to_me(self):
+        access.require_integration_user(self.env, _("take exceptions"))
         self.write({"user_id": self.env.uid})
         self.filtered(lambda e: e.state == "new").write({"state": "in_progress"})
+        return True
 
     def action_open_ignore(self):
+        access.require_integration_user(self.env, _("ignore exceptions"))
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": _("Ignore"),
@@ -233,6 +240,7 @@ class IntegrationException(models.Model):
         }
 
     def action_open_related(self):
+        access.require_integration_user(self.env, _("open the records of exceptions"))
         self.ensure_one()
         refs = _related_refs(self.integration_message_ids.read(["result_model", "result_ids"]))
         if not refs:

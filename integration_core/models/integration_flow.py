@@ -3,7 +3,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..tools import message_stats
+from ..tools import access, message_stats
 
 
 class IntegrationFlow(models.Model):
@@ -196,30 +196,43 @@ class IntegrationFlow(models.Model):
             if flow.handler == "integration.handler.mapping" and not flow.mapping_id:
                 raise UserError(_("Flow %s processes through a mapping: add one first.", flow.code))
         self.write({"state": "approved", "approved_by_id": self.env.uid})
+        return True
 
     def action_activate(self):
+        access.require_manager(self.env, _("activate flows"))
         if any(flow.state != "approved" for flow in self):
             raise UserError(_("Only an approved flow can be activated: approve it first."))
         self.write({"state": "active"})
+        return True
 
     def action_reset_to_draft(self):
         """Back to draft (e.g. to reactivate a retired flow after a new approval)."""
+        access.require_manager(self.env, _("reset flows to draft"))
         self.filtered(lambda f: f.state in ("approved", "retired")).write(
             {"state": "draft", "approved_by_id": False}
         )
+        return True
 
     def action_retire(self):
+        access.require_manager(self.env, _("retire flows"))
         self.write({"state": "retired"})
+        return True
 
     def action_pause(self):
+        access.require_manager(self.env, _("pause flows"))
         self.write({"paused": True})
+        return True
 
     def action_resume(self):
+        access.require_manager(self.env, _("resume flows"))
         self.write({"paused": False})
         self.env["integration.message"]._trigger_processing()
+        return True
 
     def action_view_messages(self):
+        access.require_integration_user(self.env, _("open the messages of flows"))
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "integration_core.integration_message_action"
         )

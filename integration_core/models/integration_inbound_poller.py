@@ -19,7 +19,8 @@ file's SHA-256) turns the retry into a recognised duplicate instead of a second 
   imported goes to error/ with an integration exception.
 
 A body that is a JSON object becomes the payload; any other UTF-8 text is kept as it is, for
-CSV or XML handlers. Empty, binary or non-UTF-8 bodies are refused.
+CSV or XML handlers. Empty, binary or non-UTF-8 bodies are refused, and so is what is out of
+the input limits (``lib/input_limits.py``: size, depth, NaN, keys), with the reason.
 """
 
 import collections
@@ -31,9 +32,11 @@ import psycopg2
 
 from odoo import _, api, fields, models
 
-from ..lib import amqp_transport, filedrop
+from ..lib import amqp_transport, filedrop, input_limits
 from ..lib.errors import PermanentError, TransientError
+from ..lib.input_limits import MAX_DEPTH
 from ..tools.endpoint_transport import amqp_url
+from .integration_message import QueueTarget
 
 _logger = logging.getLogger(__name__)
 
@@ -102,7 +105,7 @@ class IntegrationInboundPoller(models.AbstractModel):
         """
         flows = self._inbound_flows(endpoint, [flow_code])
         flow = self._inbound_flow(endpoint, flows, flow_code)
-        item = self._item(body, message_id, headers, correlation_id)
+        item = self._checked_item(flow, self._item(body, message_id, headers, correlation_id))
         return self.env["integration.message"].enqueue_batch(flow, [item])[0]
 
     @api.model
@@ -156,9 +159,26 @@ class IntegrationInboundPoller(models.AbstractModel):
             raise PermanentError(_("The content is binary (it contains NUL bytes)."))
         try:
             payload = json.loads(text)
-        except (ValueError, RecursionError):
+        except RecursionError:
+            raise PermanentError(
+                _("The JSON content is nested too deeply (at most %s levels).", MAX_DEPTH)
+            ) from None
+        except ValueError:
             return text
         return payload if isinstance(payload, dict) else text
+
+    @api.model
+    def _checked_item(self, flow, item):
+        """``item`` once it is within the input limits; PermanentError saying why not."""
+        Message = self.env["integration.message"]
+        target = QueueTarget(
+            flow.id, flow.endpoint_id.id, flow.company_id.id, "inbound", flow.ordering_key_path
+        )
+        try:
+            Message._prepare_row(target, item, Message._max_payload_bytes())
+        except input_limits.InputError as error:
+            raise PermanentError(str(error)) from None
+        return item
 
     # ------------------------------------------------------------------ AMQP
     @api.model
@@ -176,7 +196,7 @@ class IntegrationInboundPoller(models.AbstractModel):
         for position, values in enumerate(received):
             try:
                 flow = self._inbound_flow(endpoint, flows, values.pop("flow_code"))
-                queued[flow].append((position, self._item(**values)))
+                queued[flow].append((position, self._checked_item(flow, self._item(**values))))
             except PermanentError as error:
                 outcomes[position] = error
         Message = self.env["integration.message"]

@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError
 
 from ..lib import mapping as engine
 from ..lib.errors import MissingReference, PermanentError
+from ..tools import access
 from ..tools.mapping_resolvers import OdooResolvers
 
 # What may still change on a version that is waiting for approval or in use.
@@ -88,6 +89,7 @@ class IntegrationMapping(models.Model):
 
     def action_new_version(self):
         """A draft copy of this version, lines included, to change and submit for approval."""
+        access.require_manager(self.env, _("create mapping versions"))
         self.ensure_one()
         last = max(self.search([("flow_id", "=", self.flow_id.id)]).mapped("version"))
         draft = self.copy({"version": last + 1, "note": False})
@@ -101,11 +103,13 @@ class IntegrationMapping(models.Model):
 
     def action_submit(self):
         """Ask for approval: only a mapping without problems may be submitted."""
+        access.require_manager(self.env, _("submit mappings"))
         for mapping in self:
             if mapping.state != "draft":
                 raise UserError(_("Only a draft mapping can be submitted for approval."))
             mapping._check_problems()
         self.write({"state": "to_approve"})
+        return True
 
     def action_approve(self):
         """Put this version in use on its flow; the version it replaces is superseded."""
@@ -133,13 +137,18 @@ class IntegrationMapping(models.Model):
                     version=mapping.version,
                 )
             )
+        return True
 
     def action_reject(self):
         """Send a submitted version back to draft."""
+        access.require_manager(self.env, _("reject mappings"))
         self.filtered(lambda m: m.state == "to_approve").write({"state": "draft"})
+        return True
 
     def action_preview(self):
+        access.require_integration_user(self.env, _("preview mappings"))
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": _("Preview %s", self.display_name),

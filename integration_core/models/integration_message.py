@@ -7,10 +7,12 @@ import uuid
 from collections import namedtuple
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
+from ..lib import input_limits
+from ..tools import access
 from ..tools.cron_wakeup import wake_cron_workers
 
 # Where enqueued messages go: a flow's identity and what enqueuing reads of it.
@@ -122,35 +124,61 @@ class IntegrationMessage(models.Model):
 
     # ------------------------------------------------------------------ enqueue
     @api.model
+    @api.returns("self", lambda message: message.id)  # over RPC: the message's id
     def enqueue(self, flow, payload, **options):
-        """Queue one message for ``flow``; return it (the existing one for a duplicate key)."""
+        """Queue one message for ``flow`` (a record, or its id over RPC); return it (the
+        existing one for a duplicate key)."""
         return self.enqueue_batch(flow, [dict(options, payload=payload)])[0][0]
 
     @api.model
+    @api.returns("self", lambda results: [[m.id, created] for m, created in results])
     def enqueue_batch(self, flow, items):
-        """Queue many messages for ``flow`` in one statement.
+        """Queue many messages for ``flow`` (a record, or its id over RPC) in one statement.
 
         ``items`` are dicts with ``payload`` and optionally ``idempotency_key``,
         ``ordering_key``, ``sequence``, ``correlation_id`` and ``headers``. The idempotency key
         defaults to the payload's ``message_id``, then to a random one. Returns a list of
         ``(message, created)`` in the order of ``items``: a duplicate key gives the existing
-        message and ``created=False``, never a second message.
+        message and ``created=False``, never a second message. Items are checked against the
+        input limits (``lib/input_limits.py``) first: a ValidationError names the bad item and
+        nothing is stored. Superuser code may enqueue on any flow; other callers only on an
+        active flow they may use (see ``_check_may_enqueue``).
         """
+        if isinstance(flow, int):
+            flow = self.env["integration.flow"].browse(flow)
+        if not isinstance(flow, models.BaseModel) or flow._name != "integration.flow":
+            raise UserError(_("Give the flow as an integration.flow record or its id."))
         flow.ensure_one()
         # Read as the caller: record rules apply.
-        flow.fetch(["endpoint_id", "company_id", "direction", "ordering_key_path"])
+        flow.fetch(["endpoint_id", "company_id", "direction", "ordering_key_path", "state"])
+        if not self.env.su:
+            self._check_may_enqueue(flow)
         target = QueueTarget(
             flow.id, flow.endpoint_id.id, flow.company_id.id, flow.direction, flow.ordering_key_path
         )
-        return self._enqueue_target(target, items)
+        try:
+            return self._enqueue_target(target, items)
+        except input_limits.InputError as error:
+            raise ValidationError(str(error)) from None
 
     @api.model
     def _enqueue_target(self, target, items):
-        """enqueue_batch for a flow given by a QueueTarget of plain values (no flow read)."""
-        self.check_access("create")
+        """enqueue_batch for a flow given by a QueueTarget of plain values (no flow read).
+
+        Trusted: the caller has checked who may queue on the target. Raises InputError (see
+        ``lib/input_limits.py``) for an item out of the limits; nothing is stored then.
+        """
         if not items:
             return []
-        rows = [self._prepare_row(target, item) for item in items]
+        input_limits.check_batch_size(len(items))
+        max_bytes = self._max_payload_bytes()
+        rows = []
+        for index, item in enumerate(items):
+            try:
+                rows.append(self._prepare_row(target, item, max_bytes))
+            except input_limits.InputError as error:
+                error.index = index if len(items) > 1 else None
+                raise
         keys = [row["idempotency_key"] for row in rows]
         unique_rows = list({row["idempotency_key"]: row for row in reversed(rows)}.values())
         inserted = self._insert_rows(target, unique_rows)
@@ -179,25 +207,42 @@ class IntegrationMessage(models.Model):
             reported.add(key)
         return results
 
-    def _prepare_row(self, target, item):
+    @api.model
+    def _max_payload_bytes(self):
+        """The body and payload size limit (system parameter integration.max_request_bytes)."""
+        param = self.env["ir.config_parameter"].sudo().get_param("integration.max_request_bytes")
+        try:
+            return int(param or 0) or input_limits.MAX_BODY_BYTES
+        except ValueError:
+            return input_limits.MAX_BODY_BYTES
+
+    def _prepare_row(self, target, item, max_bytes=input_limits.MAX_BODY_BYTES):
+        """The INSERT values of one item, checked against the input limits (InputError)."""
+        if not isinstance(item, dict):
+            raise input_limits.InputError("Each item must be an object with a payload.")
         payload = item.get("payload")
-        text = payload if isinstance(payload, str) else json.dumps(payload, separators=(",", ":"))
+        text, encoded = input_limits.encode_payload(payload, max_bytes)
         key = item.get("idempotency_key") or (
             isinstance(payload, dict) and payload.get("message_id") or None
         )
         ordering_key = item.get("ordering_key")
         if ordering_key is None and target.ordering_key_path and isinstance(payload, dict):
             ordering_key = _dig(payload, target.ordering_key_path)
-        encoded = text.encode()
+        headers = item.get("headers")
+        if headers:
+            input_limits.check_json_value(headers, "headers")
         row = {
-            "idempotency_key": str(key) if key else uuid.uuid4().hex,
+            "idempotency_key": input_limits.check_key("The idempotency key (message_id)", key)
+            or uuid.uuid4().hex,
             "payload": text,
             "payload_checksum": hashlib.sha256(encoded).hexdigest(),
             "payload_size": len(encoded),
-            "ordering_key": str(ordering_key) if ordering_key not in (None, "") else None,
-            "sequence": int(item.get("sequence") or 0),
-            "correlation_id": item.get("correlation_id"),
-            "headers": json.dumps(item["headers"]) if item.get("headers") else None,
+            "ordering_key": input_limits.check_key("The ordering key", ordering_key),
+            "sequence": input_limits.check_sequence(item.get("sequence")),
+            "correlation_id": input_limits.check_key(
+                "The correlation id", item.get("correlation_id")
+            ),
+            "headers": json.dumps(headers) if headers else None,
         }
         if len(encoded) > PAYLOAD_INLINE_LIMIT:
             row["_large_payload"] = encoded
@@ -341,90 +386,6 @@ class IntegrationMessage(models.Model):
             return None
         return self.env[self.result_model].browse(int(i) for i in self.result_ids.split(","))
 
-    # ------------------------------------------------------------------ external API
-    @api.model
-    def enqueue_external(self, endpoint_code, flow_code, payloads, idempotency_key=None):
-        """RPC entry point for external systems: queue one payload (a dict) or a list of them.
-
-        Returns one dict per payload: ``id``, ``idempotency_key``, ``state`` and ``duplicate``.
-        """
-        flow = self._resolve_inbound_flow(endpoint_code, flow_code)
-        if isinstance(payloads, dict):
-            payloads = [payloads]
-        if not isinstance(payloads, list) or not all(isinstance(p, dict) for p in payloads):
-            raise UserError(_("Payloads must be a JSON object or a list of JSON objects."))
-        if idempotency_key and len(payloads) != 1:
-            raise UserError(_("An explicit idempotency key applies to a single payload."))
-        items = [{"payload": p, "idempotency_key": idempotency_key} for p in payloads]
-        results = self.enqueue_batch(flow, items)
-        # A duplicate may have been sent first by another service account of the endpoint:
-        # report its id and state without opening the rest of it to the caller.
-        return [
-            {
-                "id": message.id,
-                "idempotency_key": message.sudo().idempotency_key,
-                "state": message.sudo().state,
-                "duplicate": not created,
-            }
-            for message, created in results
-        ]
-
-    @api.model
-    def _resolve_inbound_flow(self, endpoint_code, flow_code):
-        """The active inbound flow named by the caller, or a clear error."""
-        user = self.env.user
-        if not (
-            user.has_group("integration_core.group_integration_api")
-            or user.has_group("integration_core.group_integration_manager")
-        ):
-            raise AccessError(_("Only integration service accounts may enqueue messages."))
-        endpoint = self.env["integration.endpoint"].search([("code", "=", endpoint_code)], limit=1)
-        flow = endpoint and self.env["integration.flow"].search(
-            [("endpoint_id", "=", endpoint.id), ("code", "=", flow_code)], limit=1
-        )
-        if not flow:
-            raise UserError(
-                _(
-                    "Unknown endpoint or flow: %(endpoint)s/%(flow)s",
-                    endpoint=endpoint_code,
-                    flow=flow_code,
-                )
-            )
-        if flow.direction != "inbound":
-            raise UserError(
-                _(
-                    "Flow %(endpoint)s/%(flow)s is not inbound.",
-                    endpoint=endpoint_code,
-                    flow=flow_code,
-                )
-            )
-        if flow.state != "active":
-            raise UserError(
-                _(
-                    "Flow %(endpoint)s/%(flow)s is not active.",
-                    endpoint=endpoint_code,
-                    flow=flow_code,
-                )
-            )
-        return flow
-
-    @api.model
-    def get_status(self, ids):
-        """RPC: the state of the given messages the caller may read."""
-        # search() applies the record rules: others' messages are simply not reported.
-        messages = self.search([("id", "in", list(ids))])
-        return [
-            {
-                "id": message.id,
-                "state": message.state,
-                "attempts": message.attempts,
-                "idempotency_key": message.idempotency_key,
-                "error": message.error or False,
-                "done_at": fields.Datetime.to_string(message.done_at) if message.done_at else False,
-            }
-            for message in messages
-        ]
-
     # ------------------------------------------------------------------ park and resume
     @api.model
     def _resume_waiting(self, model, codes, endpoint=None):
@@ -511,6 +472,8 @@ class IntegrationMessage(models.Model):
     # ------------------------------------------------------------------ actions
     def action_retry(self):
         """Send dead, waiting or pending messages back to the queue now."""
+        access.require_integration_user(self.env, _("retry messages"))
+        self.check_access("read")  # record rules: only messages of the caller's companies
         retriable = self.filtered(lambda m: m.state in ("dead", "waiting", "pending"))
         if not retriable:
             raise UserError(_("Only failed, waiting or pending messages can be retried."))
@@ -518,14 +481,18 @@ class IntegrationMessage(models.Model):
             {"state": "pending", "next_attempt_at": fields.Datetime.now(), "error_kind": False}
         )
         self._trigger_processing()
+        return True
 
     def action_cancel(self):
         """Give up on unfinished messages: they will not be processed and stop blocking."""
+        access.require_integration_user(self.env, _("cancel messages"))
+        self.check_access("read")
         cancellable = self.filtered(lambda m: m.state in ("pending", "waiting", "dead"))
         if not cancellable:
             raise UserError(_("Only pending, waiting or failed messages can be cancelled."))
         cancellable.sudo().write({"state": "cancelled", "lease_until": False})
         cancellable.exception_id._refresh_from_messages()
+        return True
 
 
 def _dig(payload, path):

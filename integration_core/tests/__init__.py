@@ -29,3 +29,6 @@ from . import test_mapping
 from . import test_cockpit_tour
 from . import test_queue_trigger
 from . import test_handler_prefetch
+from . import test_lib_input_limits
+from . import test_security_rpc
+from . import test_security_http

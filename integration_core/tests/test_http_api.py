@@ -155,11 +155,17 @@ class TestHttpApi(HttpCase):
         self.make_flow(self.endpoint, "contacts_out", direction="outbound")
         self.assertError(self.post({"a": 1}, flow="contacts_out"), 404, "unknown_flow")
         url = self.base_url() + URL.format(endpoint="API_MES", flow="contacts")
+        auth = {"Authorization": f"Bearer {self.secret}"}
         for method in ("GET", "PUT", "PATCH", "DELETE", "OPTIONS"):
-            response = self.opener.request(method, url, timeout=12)
+            response = self.opener.request(method, url, headers=auth, timeout=12)
             self.assertError(response, 405, "method_not_allowed")
             self.assertEqual(response.headers["Allow"], "POST")
-        self.assertEqual(self.url_open(url, head=True).status_code, 405)
+            # Authentication comes first, whatever the method.
+            self.assertError(
+                self.opener.request(method, url, timeout=12), 401, "missing_credentials"
+            )
+        self.assertEqual(self.opener.head(url, headers=auth, timeout=12).status_code, 405)
+        self.assertEqual(self.url_open(url, head=True).status_code, 401)
 
     def test_credentials(self):
         anonymous = self.post({"a": 1}, endpoint="NOPE", auth=False)

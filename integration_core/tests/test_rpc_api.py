@@ -28,6 +28,10 @@ class TestRpcApi(HttpCase):
                 "state": "active",
             }
         )
+        # A service account enqueues only on the endpoints it has a key of.
+        cls.env["integration.api.key"].create(
+            {"name": "ERP", "endpoint_id": cls.endpoint.id, "user_id": cls.service.id}
+        )
 
     def xmlrpc(self, login, method, *args):
         uid = self.xmlrpc_common.authenticate(get_db_name(), login, login, {})

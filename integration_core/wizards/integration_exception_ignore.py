@@ -3,6 +3,8 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import access
+
 
 class IntegrationExceptionIgnore(models.TransientModel):
     _name = "integration.exception.ignore"
@@ -17,6 +19,7 @@ class IntegrationExceptionIgnore(models.TransientModel):
     )
 
     def action_ignore(self):
+        access.require_integration_user(self.env, _("ignore exceptions"))
         self.ensure_one()
         reason = (self.reason or "").strip()
         if not reason:

@@ -4,6 +4,7 @@ import json
 
 from odoo import _, api, fields, models
 
+from ..tools import access
 from ..tools.mapping_records import flatten_record, json_default, line_sources
 
 
@@ -35,6 +36,7 @@ class IntegrationMappingPreview(models.TransientModel):
 
     def action_preview(self):
         """Map the sample and show the resulting values, or every issue found."""
+        access.require_integration_user(self.env, _("preview mappings"))
         self.ensure_one()
         problems = self.mapping_id._problems()
         if problems:

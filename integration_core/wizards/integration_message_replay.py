@@ -3,6 +3,7 @@
 from odoo import _, api, fields, models
 
 from ..models.integration_message_edit import EDITABLE_STATES
+from ..tools import access
 
 
 class IntegrationMessageReplay(models.TransientModel):
@@ -30,7 +31,9 @@ class IntegrationMessageReplay(models.TransientModel):
             wizard.payload = wizard.message_id.get_payload() if wizard.message_id else False
 
     def action_replay(self):
+        access.require_integration_user(self.env, _("edit and replay messages"))
         self.ensure_one()
+        self.message_id.check_access("read")
         message = self.message_id
         self.env["integration.message.edit"]._replace_payload(
             message, self.payload or "", self.reason

@@ -6,6 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..lib import xref_csv
+from ..tools import access
 
 
 class IntegrationXrefImport(models.TransientModel):
@@ -39,6 +40,7 @@ class IntegrationXrefImport(models.TransientModel):
 
     def action_import(self):
         """Check every line first; import nothing unless all lines are right."""
+        access.require_manager(self.env, _("import cross-references"))
         self.ensure_one()
         rows, errors = xref_csv.parse(base64.b64decode(self.file), has_header=self.has_header)
         records = self._match(rows, errors)
