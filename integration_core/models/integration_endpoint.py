@@ -6,7 +6,9 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 
 from ..lib.errors import PermanentError
-from ..tools import access, endpoint_transport, message_stats
+from ..tools import access, endpoint_transport, log_redaction, message_stats
+
+log_redaction.install()
 
 # Window of the failure rate shown as the endpoint's health.
 HEALTH_WINDOW_MINUTES = 60

@@ -149,6 +149,8 @@ class IntegrationMessage(models.Model):
         if not isinstance(flow, models.BaseModel) or flow._name != "integration.flow":
             raise UserError(_("Give the flow as an integration.flow record or its id."))
         flow.ensure_one()
+        if not isinstance(items, list | tuple):
+            raise UserError(_("Give the items as a list of objects."))
         # Read as the caller: record rules apply.
         flow.fetch(["endpoint_id", "company_id", "direction", "ordering_key_path", "state"])
         if not self.env.su:

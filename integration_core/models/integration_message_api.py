@@ -23,7 +23,7 @@ class IntegrationMessage(models.Model):
 
     # ------------------------------------------------------------------ ORM lockdown
     @api.model_create_multi
-    def create(self, vals_list):
+    def create(self, vals_list):  # pylint: disable=method-required-super
         raise AccessError(self._create_refusal())
 
     def write(self, vals):
@@ -48,7 +48,7 @@ class IntegrationMessage(models.Model):
             raise AccessError(_("Messages are removed only by retention; cancel them instead."))
         return super().unlink()
 
-    def copy(self, default=None):
+    def copy(self, default=None):  # pylint: disable=method-required-super
         raise AccessError(self._create_refusal())
 
     @api.model
@@ -155,8 +155,18 @@ class IntegrationMessage(models.Model):
     @api.model
     def get_status(self, ids):
         """RPC: the state of the given messages the caller may read."""
+        if isinstance(ids, int) and not isinstance(ids, bool):
+            ids = [ids]
+        if not isinstance(ids, list) or not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in ids
+        ):
+            raise UserError(_("Give the message ids as a list of integers."))
+        try:
+            input_limits.check_batch_size(len(ids))
+        except input_limits.InputError as error:
+            raise ValidationError(str(error)) from None
         # search() applies the record rules: others' messages are simply not reported.
-        messages = self.search([("id", "in", list(ids))])
+        messages = self.search([("id", "in", ids)])
         return [
             {
                 "id": message.id,

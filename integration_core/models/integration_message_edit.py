@@ -14,6 +14,7 @@ import json
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..lib import input_limits
 from .integration_message import PAYLOAD_INLINE_LIMIT
 
 EDITABLE_STATES = ("dead", "waiting")
@@ -90,6 +91,17 @@ class IntegrationMessageEdit(models.Model):
                     "and brackets."
                 )
             )
+        # The corrected payload is held to the input limits of every enqueue path.
+        try:
+            value = json.loads(new_payload) if _is_json(new_payload) else new_payload
+            max_bytes = self.env["integration.message"]._max_payload_bytes()
+            input_limits.encode_payload(value, max_bytes)
+        except input_limits.InputError as error:
+            raise UserError(str(error)) from None
+        except RecursionError:
+            raise UserError(
+                _("The new payload is nested deeper than %s levels.", input_limits.MAX_DEPTH)
+            ) from None
 
     @api.model
     def _store_payload(self, message, text):
@@ -133,6 +145,8 @@ class IntegrationMessageEdit(models.Model):
 def _is_json(text):
     try:
         json.loads(text or "")
+    except RecursionError:
+        return True  # JSON, too deep for the input limits: refused as such
     except ValueError:
         return False
     return True

@@ -32,3 +32,5 @@ from . import test_handler_prefetch
 from . import test_lib_input_limits
 from . import test_security_rpc
 from . import test_security_http
+from . import test_security_matrix
+from . import test_security_fuzz

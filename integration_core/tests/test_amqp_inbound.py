@@ -229,9 +229,28 @@ class TestAmqpInbound(IntegrationCase):
         self.wait_for_depth(f"{self.queue}.dead", 3)
         self.assertEqual(self.dead_letter_ids(), bad)
 
-    def test_a_batch_failing_as_a_whole_is_committed_one_by_one(self):
-        """PostgreSQL text cannot hold NUL: the batch's insert fails, then each message is
-        committed alone and only the one carrying NUL is dead-lettered."""
+    def test_messages_out_of_the_input_limits_are_dead_lettered_alone(self):
+        """The input limits are checked per message before the batch's insert: a message out
+        of them is dead-lettered with its reason logged, the rest of the batch committed."""
+        good = [f"good-{self.tag}-1", f"good-{self.tag}-2"]
+        bad = [f"nan-{self.tag}", f"deep-{self.tag}", f"sur-{self.tag}"]
+        self.publish({"ref": "L-1", "name": "Good"}, good[0])
+        self.publish(b'{"qty": NaN}', bad[0])
+        self.publish(b'{"a": ' * 65 + b"1" + b"}" * 65, bad[1])
+        self.publish(b'{"name": "\\udc00"}', bad[2])
+        self.publish({"ref": "L-2", "name": "Good too"}, good[1])
+        with self.assertLogs(TRANSPORT_LOGGER, "WARNING") as logs:
+            self.poll()
+        self.assertEqual(sorted(self.messages(*good, *bad).mapped("idempotency_key")), good)
+        self.wait_for_depth(f"{self.queue}.dead", 3)
+        self.assertEqual(self.dead_letter_ids(), bad)
+        reasons = "\n".join(logs.output)
+        for reason in ("not a JSON number", "deeper than 64", "lone surrogate"):
+            self.assertIn(reason, reasons)
+
+    def test_a_message_with_nul_in_a_key_is_dead_lettered_alone(self):
+        """PostgreSQL text cannot hold NUL: the input limits refuse it before the batch's
+        insert, so only the message carrying it is dead-lettered."""
         good, bad = [f"good-{self.tag}-1", f"good-{self.tag}-2"], f"nul-{self.tag}"
         self.publish({"ref": "N-1", "name": "Good"}, good[0])
         self.publish({"ref": "N-2", "name": "Bad"}, bad, correlation_id="nul\x00here")

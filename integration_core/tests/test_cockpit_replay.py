@@ -65,6 +65,15 @@ class TestCockpitReplay(IntegrationCase):
             self.replay(message, message.get_payload())
         with self.assertRaisesRegex(UserError, "Say why"):
             self.replay(message, '{"ref": "R-1", "name": "A"}', reason="  ")
+        # The input limits of every enqueue path hold for a corrected payload too.
+        with self.assertRaisesRegex(UserError, "not a JSON number"):
+            self.replay(message, '{"ref": "R-1", "qty": NaN}')
+        with self.assertRaisesRegex(UserError, "deeper than 64"):
+            self.replay(message, '{"a": ' * 5000 + "1" + "}" * 5000)
+        with self.assertRaisesRegex(UserError, "lone surrogate"):
+            self.replay(message, '{"ref": "\\ud800"}')
+        with self.assertRaises(AccessError):
+            self.replay(message, '{"ref": "R-1", "name": "A"}', user="api")
         self.assertFalse(message.edit_ids)
         self.replay(message, '{"ref": "R-1", "name": "A"}')
         with self.assertRaisesRegex(UserError, "Only failed or waiting"):

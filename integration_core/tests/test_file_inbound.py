@@ -125,6 +125,25 @@ class TestFileInbound(IntegrationCase):
         self.assertIn("no active inbound flow 'invoices'", exception.error)
         self.assertFalse(self.messages())
 
+    def test_files_out_of_the_input_limits_go_to_error_with_the_reason(self):
+        code = self.file_flow.code
+        cases = {
+            f"{code}-nan.json": (b'{"qty": NaN}', "not a JSON number"),
+            f"{code}-overflow.json": (b'{"qty": 1e400}', "not a JSON number"),
+            f"{code}-deep.json": (b'{"a": ' * 65 + b"1" + b"}" * 65, "deeper than 64"),
+            f"{code}-deeper.json": (b'{"a": ' * 5000 + b"1" + b"}" * 5000, "nested too deeply"),
+            f"{code}-surrogate.json": (b'{"name": "\\ud800"}', "lone surrogate"),
+        }
+        for name, (content, _reason) in cases.items():
+            self.drop(name, content)
+        with mute_logger(POLLER_LOGGER):
+            self.poll()
+        self.assertEqual(self.files("error"), sorted(cases))
+        self.assertFalse(self.messages())
+        for name, (_content, reason) in cases.items():
+            exception = self.exceptions().filtered(lambda e, n=name: n in e.name)
+            self.assertIn(reason, exception.error, name)
+
     def test_an_unreadable_file_goes_to_error_with_an_exception(self):
         self.drop("partner.upsert-006.csv", "ref;name\nC-6;Müller\n".encode("cp1252"))
         self.drop("partner.upsert-007.json", b"")

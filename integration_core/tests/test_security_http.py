@@ -1,7 +1,7 @@
 import json
 from unittest.mock import patch
 
-from odoo.tests import tagged
+from odoo.tests import get_db_name, new_test_user, tagged
 from odoo.tools import config
 
 from ..controllers import inbound
@@ -178,3 +178,48 @@ class TestSecurityHttp(SecurityCase):
         self.assertEqual(len(explained), 1, logs.lines)
         self.assertFalse([line for line in logs.lines if "Traceback" in line])
         self.assertFalse(self.messages())
+
+    def test_no_secret_reaches_the_log(self):
+        secrets = {
+            "user password": "Pw-sec-7731-secret",
+            "outbound credential": "tok-OUT-9f3a1c",
+            "inbound HMAC secret": "hmac-in-51d0e2",
+            "unknown key": "mik_unknown0secret",
+            "API key": self.secret,
+        }
+        manager = new_test_user(
+            self.env,
+            login="sec_log_manager",
+            password=secrets["user password"],
+            groups="integration_core.group_integration_manager",
+        )
+        raw = b'{"message_id": "log-2"}'
+        with CapturedLogs() as logs:
+            uid = self.xmlrpc_common.authenticate(
+                get_db_name(), manager.login, secrets["user password"], {}
+            )
+            self.xmlrpc_common.authenticate(get_db_name(), manager.login, "wrong-Pw-55", {})
+            self.xmlrpc_object.execute(
+                get_db_name(),
+                uid,
+                secrets["user password"],
+                "integration.endpoint",
+                "write",
+                [self.endpoint.id],
+                {
+                    "secret": secrets["outbound credential"],
+                    "inbound_hmac_secret": secrets["inbound HMAC secret"],
+                    "inbound_user_id": self.users["service"].id,
+                },
+            )
+            self.assertJson(self.post({"message_id": "log-1"}), 202)
+            self.request("/integration/v1/SEC_A/contacts", bearer=secrets["unknown key"])
+            good = signing.sign(secrets["inbound HMAC secret"], raw)
+            bad = signing.sign("wrong-hmac", raw)
+            for header in (good, bad):
+                self.request("/integration/v1/SEC_A/contacts", raw, {"X-Signature": header})
+            self.post(b'{"message_id": "\\u0000", "token": "' + self.secret.encode() + b'"}')
+        secrets["signature"] = good.split("v1=")[1]
+        self.assertTrue(logs.lines)
+        for name, secret in secrets.items():
+            self.assertFalse([line for line in logs.lines if secret in line], name)

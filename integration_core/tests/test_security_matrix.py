@@ -212,6 +212,8 @@ class TestSecurityMatrix(TransactionCase):
         return outcome
 
     def argument(self, arg):
+        if not isinstance(arg, str):
+            return arg
         return {"flow": self.flow.id, "message_ids": self.message.ids}.get(arg, arg)
 
     def fixture(self, model, user):

@@ -192,15 +192,27 @@ class TestHostileRpcInput(SecurityCase):
         self.assertFalse(self.messages())
         return fault
 
+    def assertRefusedOverJson(self, payloads, text, *extra):
+        """XML cannot carry NUL or lone surrogates at all: those come over JSON-RPC."""
+        answer = self.jsonrpc(
+            "service", MESSAGE, "enqueue_external", "SEC_A", "contacts", payloads, *extra
+        )
+        error = answer["error"]["data"]
+        self.assertEqual(error["name"], "odoo.exceptions.ValidationError")
+        self.assertIn(text, error["message"])
+        self.assertFalse(self.messages())
+        return error["message"]
+
     def test_keys(self):
-        self.assertRefused({"message_id": "a\x00b"}, "control character")
+        self.assertRefusedOverJson({"message_id": "a\x00b"}, "control character")
         self.assertRefused({"message_id": "k" * 3000}, "longer than 255")
         self.assertRefused({"message_id": "k"}, "longer than 255", idempotency_key="x" * 256)
         self.assertRefused({"message_id": {"nested": 1}}, "string or an integer")
         self.inbound.ordering_key_path = "order"
         self.assertRefused({"order": "o" * 3000}, "ordering key is longer than 255")
-        self.assertRefused({"order": "WO\x00"}, "control character")
-        self.assertRefused({"a": 1}, "control character", idempotency_key="\x00")
+        self.assertRefusedOverJson({"order": "WO\x00"}, "control character")
+        self.assertRefusedOverJson({"a": 1}, "control character", "\x00")
+        self.assertRefusedOverJson({"name": "a\x00"}, "NUL character")
         [ok] = self.enqueue({"message_id": "m" * 255, "order": "o" * 255})
         self.assertEqual(ok["idempotency_key"], "m" * 255)
 
@@ -216,16 +228,13 @@ class TestHostileRpcInput(SecurityCase):
         self.assertRefused(deep, "deeper than 64 levels")
 
     def test_a_bad_item_is_named_and_nothing_is_stored(self):
-        batch = [{"message_id": "ok-1"}, {"message_id": "ok-2"}, {"message_id": "bad\x00"}]
+        batch = [{"message_id": "ok-1"}, {"message_id": "ok-2"}, {"message_id": "k" * 300}]
         fault = self.assertRefused(batch, "Message 2 of the batch")
-        self.assertIn("control character", fault)
+        self.assertIn("longer than 255", fault)
+        batch[2] = {"message_id": "bad\x00"}
+        error = self.assertRefusedOverJson(batch, "Message 2 of the batch")
+        self.assertIn("control character", error)
 
     def test_surrogates_over_jsonrpc(self):
-        for payload in ({"message_id": "\ud800"}, {"name": "x\udfff"}):
-            answer = self.jsonrpc(
-                "service", MESSAGE, "enqueue_external", "SEC_A", "contacts", payload
-            )
-            error = answer["error"]["data"]
-            self.assertEqual(error["name"], "odoo.exceptions.ValidationError")
-            self.assertIn("lone surrogate", error["message"])
-        self.assertFalse(self.messages())
+        self.assertRefusedOverJson({"message_id": "\ud800"}, "lone surrogate")
+        self.assertRefusedOverJson({"name": "x\udfff"}, "lone surrogate")
