@@ -20,11 +20,12 @@ unacked messages in the broker, which delivers them again; a message's ``message
 idempotency key, so a redelivery, or the same message twice in one batch, is recognised as a
 duplicate, never a second message. While the database is unreachable the batch goes back to the
 queue (a second later) until it returns. A message for no active inbound flow, or whose body cannot
-be queued (empty, binary, not UTF-8), is dead-lettered alone to ``<queue>.dead`` while the rest of
-its batch is committed; move it back once the flow exists. Should a batch fail as a whole for
-another reason, its messages are committed one by one and only the failing one is dead-lettered. A
-lower ``--batch-wait-ms`` lowers the latency of a lone message; 0 takes only what has already
-arrived.
+be queued (empty, binary, not UTF-8, out of the input limits of ``lib/input_limits.py``: size,
+depth, NaN, keys), is dead-lettered alone to ``<queue>.dead``, its reason logged, while the rest
+of its batch is committed; move it back once the flow exists or the sender fixed it. Should a
+batch fail as a whole for another reason, its messages are committed one by one and only the
+failing one is dead-lettered. A lower ``--batch-wait-ms`` lowers the latency of a lone message;
+0 takes only what has already arrived.
 When the broker goes away the consumer reconnects with backoff (1 s doubling up to 60 s).
 SIGTERM or SIGINT stops it within a second; prefetched messages not yet handled go back to the
 queue. On exit it logs, per endpoint, how many messages were new, duplicates or dead-lettered.

@@ -36,6 +36,7 @@ class InputError(ValueError):
     """Input that no retry can make acceptable: ``reason`` says why, ``index`` which item."""
 
     def __init__(self, reason, index=None):
+        reason = reason[:1].upper() + reason[1:]
         super().__init__(reason)
         self.reason = reason
         self.index = index
@@ -94,7 +95,54 @@ def encode_payload(payload, max_bytes=MAX_BODY_BYTES):
 
 
 def check_json_value(value, what="the value"):
-    """Refuse anything but JSON in ``value`` (walked without recursion: depth is bounded)."""
+    """Refuse anything but JSON in ``value`` (walked without recursion: depth is bounded).
+
+    A fast walk over exact types first; only when it meets something unusual does the
+    thorough walk run, to accept subclasses (an OrderedDict) or name what is wrong and where.
+    """
+    if not _plain_json(value):
+        _explain(value, what)
+
+
+def _plain_json(value):
+    """True when ``value`` is plainly within the limits; False when it needs a closer look."""
+    if type(value) is not dict and type(value) is not list:
+        return False
+    stack, strings = [(value, 1)], []
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return False
+        if type(node) is dict:
+            strings.extend(node)
+            children = node.values()
+        else:
+            children = node
+        for child in children:
+            kind = type(child)
+            if kind is str:
+                strings.append(child)
+            elif kind is dict or kind is list:
+                stack.append((child, depth + 1))
+            elif not _plain_scalar(child, kind):
+                return False
+    try:
+        text = "".join(strings)
+    except TypeError:  # an object key that is not a string
+        return False
+    return not _BAD_TEXT_CHARACTERS.search(text)
+
+
+def _plain_scalar(value, kind):
+    if kind is int:
+        return -MAX_INTEGER <= value <= MAX_INTEGER
+    if kind is float:
+        return value - value == 0  # not NaN nor an infinity
+    return kind is bool or value is None
+
+
+def _explain(value, what):
+    """The thorough walk: raise InputError naming the first problem and its path."""
     stack = [(value, 1, "")]
     while stack:
         node, depth, path = stack.pop()

@@ -79,7 +79,7 @@ class TestInputLimits(BaseCase):
         self.assertRefused(encode_payload, {1: "a"}, reason="keys must be strings")
         with self.assertRaises(InputError) as raised:
             check_json_value({"lines": [{"at": datetime.date(2026, 1, 1)}]}, "headers")
-        self.assertIn("headers holds a date at /lines/0/at", str(raised.exception))
+        self.assertIn("holds a date at /lines/0/at", str(raised.exception))
 
     def test_text(self):
         self.assertEqual(encode_payload("a;b\n1;2")[0], "a;b\n1;2")

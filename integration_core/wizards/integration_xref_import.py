@@ -66,8 +66,11 @@ class IntegrationXrefImport(models.TransientModel):
         return records
 
     def _find_records(self, rows, errors):
-        field = self.match_field_id
-        Model = self.env[self.model_id.model].with_context(active_test=False)
+        # Model and field definitions are readable by administrators only: read them as such
+        # (the caller is a manager, checked by action_import); records are searched as the caller.
+        field = self.sudo().match_field_id
+        model = self.sudo().model_id.model
+        Model = self.env[model].with_context(active_test=False)
         values = [value for _number, _code, value in rows]
         if field.ttype == "integer":
             errors.extend((n, f"{v} is not a number.") for n, _c, v in rows if not _is_int(v))
@@ -81,7 +84,7 @@ class IntegrationXrefImport(models.TransientModel):
             if len(matches) == 1:
                 records[value] = matches[0]
             elif not matches:
-                errors.append((number, f"No {self.model_id.model} with {field.name} = {value}."))
+                errors.append((number, f"No {model} with {field.name} = {value}."))
             else:
                 errors.append((number, f"{len(matches)} records have {field.name} = {value}."))
         return records
@@ -92,7 +95,7 @@ class IntegrationXrefImport(models.TransientModel):
         existing = self.env["integration.xref"].search(
             [
                 ("endpoint_id", "=", self.endpoint_id.id),
-                ("model", "=", self.model_id.model),
+                ("model", "=", self.sudo().model_id.model),
                 ("external_code", "in", list(by_code)),
             ]
         )
