@@ -151,7 +151,10 @@ class IntegrationMessage(models.Model):
         flow.ensure_one()
         if not isinstance(items, list | tuple):
             raise UserError(_("Give the items as a list of objects."))
-        # Read as the caller: record rules apply.
+        if not access.is_manager(self.env):
+            # Service accounts read no flow: _check_may_enqueue stands for the record rules.
+            flow = flow.sudo()
+        # Managers read it as themselves: record rules apply.
         flow.fetch(["endpoint_id", "company_id", "direction", "ordering_key_path", "state"])
         if not self.env.su:
             self._check_may_enqueue(flow)

@@ -64,23 +64,25 @@ class IntegrationMessage(models.Model):
         """Refuse a caller that may not queue on ``flow``: outbound messages go out with the
         endpoint's credential, so only managers queue them; inbound, managers and the service
         accounts bound to the endpoint, in its company. Only active flows take messages."""
+        if not access.is_manager(self.env):
+            self._check_service_account_may_enqueue(flow)
         if flow.state != "active":
             raise UserError(_("Flow %s is not active: it takes no messages.", flow.code))
-        if access.is_manager(self.env):
-            return
-        if flow.direction == "outbound":
-            raise AccessError(_("Only integration managers may queue outbound messages."))
+
+    @api.model
+    def _check_service_account_may_enqueue(self, flow):
         refusal = self.env["integration.endpoint"]._service_account_refusal(
             self.env.uid, flow.company_id.id
         )
         if refusal == "not_a_service_account":
             raise AccessError(_("Only integration service accounts may enqueue messages."))
+        if flow.direction == "outbound":
+            raise AccessError(_("Only integration managers may queue outbound messages."))
         if refusal or flow.endpoint_id.id not in access.bound_endpoint_ids(self.env, self.env.uid):
             raise AccessError(
                 _(
-                    "This service account may not enqueue on endpoint %s: it has no API key "
-                    "of it and does not receive its signed requests.",
-                    flow.endpoint_id.code,
+                    "This service account may not enqueue on this flow: it has no API key of "
+                    "its endpoint and does not receive its signed requests."
                 )
             )
 
@@ -138,8 +140,16 @@ class IntegrationMessage(models.Model):
             flow_code = input_limits.check_key("The flow code", flow_code)
         except input_limits.InputError as error:
             raise ValidationError(str(error)) from None
-        endpoint = self.env["integration.endpoint"].search([("code", "=", endpoint_code)], limit=1)
-        flow = endpoint and self.env["integration.flow"].search(
+        # Service accounts read no endpoint: look it up among the caller's companies.
+        endpoint = (
+            self.env["integration.endpoint"]
+            .sudo()
+            .search(
+                [("code", "=", endpoint_code), ("company_id", "in", self.env.user.company_ids.ids)],
+                limit=1,
+            )
+        )
+        flow = endpoint and self.env["integration.flow"].sudo().search(
             [("endpoint_id", "=", endpoint.id), ("code", "=", flow_code)], limit=1
         )
         if not flow:

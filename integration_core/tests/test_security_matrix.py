@@ -26,8 +26,9 @@ GROUPS = {
 READ, ALL, NONE = "r---", "rwcu", "----"
 # Model: rights of (plain internal user, service account, Integration User, Manager).
 CORE_RIGHTS = {
-    "integration.endpoint": (NONE, READ, READ, ALL),
-    "integration.flow": (NONE, READ, READ, ALL),
+    # Service accounts read no configuration: they enqueue by code and read their messages.
+    "integration.endpoint": (NONE, NONE, READ, ALL),
+    "integration.flow": (NONE, NONE, READ, ALL),
     "integration.api.key": (NONE, NONE, NONE, ALL),
     # Read only for everybody: the enqueue API and the actions change messages.
     "integration.message": (NONE, READ, READ, READ),
