@@ -170,30 +170,7 @@ class InboundApi(http.Controller):
         """Authenticate first (nothing is looked up for an anonymous caller), then route."""
         http_request = request.httprequest
         env = request.env(user=SUPERUSER_ID)
-        token = self._credentials()
-        key = self._api_key(env, token) if token else None
-        max_bytes = env["integration.message"]._max_payload_bytes()
-        check_size(http_request.content_length, max_bytes)
-        codes_valid = valid_codes(endpoint_code, flow_code)
-        if key:
-            if not codes_valid:
-                raise ApiError(400, "invalid_path", "Endpoint and flow codes are plain text.")
-            route = self._route_target(env, endpoint_code, flow_code)
-            if key.endpoint_id != route.endpoint_id:
-                raise ApiError(403, "wrong_endpoint", "This key belongs to another endpoint.")
-            self._touch(key.id)
-            user_id = key.user_id
-            raw = self._body(max_bytes)
-        else:
-            route = codes_valid and env["integration.endpoint"]._inbound_route(
-                endpoint_code, flow_code
-            )
-            raw = self._body(max_bytes)
-            user_id = self._signature_user(env, route, raw)
-            if not route.flow_id:
-                raise ApiError(
-                    404, "unknown_flow", f"No inbound flow {flow_code} on {endpoint_code}."
-                )
+        user_id, route, raw = self._authenticate(env, endpoint_code, flow_code)
         if http_request.method != "POST":
             raise ApiError(405, "method_not_allowed", "Use POST.", {"Allow": "POST"})
         check_content_type(http_request.mimetype)
@@ -216,6 +193,30 @@ class InboundApi(http.Controller):
             raise ApiError(400, "invalid_message", str(error), index=error.index) from None
         body = {"messages": [_summary(message, created) for message, created in results]}
         return (202 if any(created for _m, created in results) else 200), body
+
+    def _authenticate(self, env, endpoint_code, flow_code):
+        """(service account id, route, body) of an authenticated request; a 401 first for
+        anyone else, then the routing refusals."""
+        token = self._credentials()
+        key = self._api_key(env, token) if token else None
+        max_bytes = env["integration.message"]._max_payload_bytes()
+        check_size(request.httprequest.content_length, max_bytes)
+        codes_valid = valid_codes(endpoint_code, flow_code)
+        if key:
+            if not codes_valid:
+                raise ApiError(400, "invalid_path", "Endpoint and flow codes are plain text.")
+            route = self._route_target(env, endpoint_code, flow_code)
+            if key.endpoint_id != route.endpoint_id:
+                raise ApiError(403, "wrong_endpoint", "This key belongs to another endpoint.")
+            self._touch(key.id)
+            return key.user_id, route, self._body(max_bytes)
+        Endpoint = env["integration.endpoint"]
+        route = codes_valid and Endpoint._inbound_route(endpoint_code, flow_code)
+        raw = self._body(max_bytes)
+        user_id = self._signature_user(env, route, raw)
+        if not route.flow_id:
+            raise ApiError(404, "unknown_flow", f"No inbound flow {flow_code} on {endpoint_code}.")
+        return user_id, route, raw
 
     def _credentials(self):
         """The bearer token (None for a signature); 401 when the request carries neither."""
