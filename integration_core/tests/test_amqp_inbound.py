@@ -255,7 +255,7 @@ class TestAmqpInbound(IntegrationCase):
         self.publish({"ref": "N-1", "name": "Good"}, good[0])
         self.publish({"ref": "N-2", "name": "Bad"}, bad, correlation_id="nul\x00here")
         self.publish({"ref": "N-3", "name": "Good too"}, good[1])
-        with mute_logger(TRANSPORT_LOGGER, "odoo.sql_db"):
+        with mute_logger(TRANSPORT_LOGGER):
             self.poll()
         self.assertEqual(sorted(self.messages(*good, bad).mapped("idempotency_key")), good)
         self.assertEqual(self.depth(self.queue), 0)
