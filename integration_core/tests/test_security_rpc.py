@@ -3,7 +3,7 @@ import tempfile
 import xmlrpc.client
 from functools import partial
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .security_common import SecurityCase
@@ -239,3 +239,16 @@ class TestHostileRpcInput(SecurityCase):
     def test_surrogates_over_jsonrpc(self):
         self.assertRefusedOverJson({"message_id": "\ud800"}, "lone surrogate")
         self.assertRefusedOverJson({"name": "x\udfff"}, "lone surrogate")
+
+    def test_the_python_api_applies_the_same_limits(self):
+        Message = self.env[MESSAGE]
+        items = [{"payload": {"ok": 1}}, {"payload": {"q": float("nan")}}]
+        with self.assertRaisesRegex(ValidationError, "Message 1 of the batch: .*not a JSON number"):
+            Message.enqueue_batch(self.inbound, items)
+        with self.assertRaisesRegex(ValidationError, "at most 1000 messages"):
+            Message.enqueue_batch(self.inbound, [{"payload": {}}] * 1001)
+        with self.assertRaisesRegex(ValidationError, "Sequence must be an integer"):
+            Message.enqueue(self.inbound, {"a": 1}, sequence="3")
+        with self.assertRaisesRegex(ValidationError, "NUL character"):
+            Message.enqueue(self.outbound, "csv;with\x00nul")
+        self.assertFalse(self.messages())
