@@ -9,11 +9,6 @@ import re
 import sys
 from pathlib import Path
 
-try:
-    from packaging.requirements import Requirement
-except ImportError:  # pip always carries a copy
-    from pip._vendor.packaging.requirements import Requirement
-
 ODOO_PINS = Path(__file__).resolve().parent / "odoo-18.0-requirements.txt"
 ODOO_PINS_PYTHON = (3, 11)
 
@@ -28,6 +23,18 @@ OPTIONAL = {
 _NO_MATCH = re.compile(r"No matching distribution found for ([A-Za-z0-9._-]+)")
 _FAILED_BUILD = re.compile(r"Failed (?:to build|building wheel for) ([A-Za-z0-9._ -]+)")
 _COLLECTING = re.compile(r"^Collecting ([A-Za-z0-9._-]+)")
+
+
+def Requirement(text):
+    """packaging's Requirement of ``text``: from packaging, else from the copy pip carries
+    (the bootstrapping Python may have neither: bootstrap.py then lends the new environment's)."""
+    try:
+        from packaging.requirements import Requirement as requirement_class  # noqa: PLC0415
+    except ImportError:
+        from pip._vendor.packaging.requirements import (  # noqa: PLC0415
+            Requirement as requirement_class,
+        )
+    return requirement_class(text)
 
 
 def canonical(name):

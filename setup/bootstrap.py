@@ -98,9 +98,14 @@ def read_marker(venv):
 class Builder:
     """Builds one environment step by step, printing progress and keeping each step's log."""
 
-    def __init__(self, venv, source, suite_requirements=SUITE_REQUIREMENTS, out=sys.stdout):
+    def __init__(self, venv, source, out=sys.stdout, **paths):
+        """``paths`` may replace the defaults: suite_requirements, shipped_pins, logs and
+        downloads (the unit tests use their own)."""
         self.venv, self.source = Path(venv).resolve(), source
-        self.suite_requirements = Path(suite_requirements)
+        self.suite_requirements = Path(paths.get("suite_requirements", SUITE_REQUIREMENTS))
+        self.shipped_pins = Path(paths.get("shipped_pins", _pins.ODOO_PINS))
+        self.logs = Path(paths.get("logs", LOGS))
+        self.downloads = Path(paths.get("downloads", DOWNLOADS))
         self.python = venv_python(self.venv)
         self.out, self.step, self.title = out, 0, ""
 
@@ -116,8 +121,8 @@ class Builder:
 
     def run(self, command, log_name, show=PIP_SHOWN):
         """Run ``command``, echoing the lines starting with ``show``; return (code, output)."""
-        LOGS.mkdir(parents=True, exist_ok=True)
-        log = LOGS / f"bootstrap-{log_name}.log"
+        self.logs.mkdir(parents=True, exist_ok=True)
+        log = self.logs / f"bootstrap-{log_name}.log"
         lines = []
         with log.open("w", encoding="utf-8") as file:
             file.write(f"$ {' '.join(map(str, command))}\n")
@@ -131,12 +136,13 @@ class Builder:
                 )
             except OSError as error:
                 raise self.error(str(error), command=command) from error
-            for line in process.stdout:
-                file.write(line)
-                lines.append(line)
-                if line.lstrip().startswith(show):
-                    self.say(f"  {line.strip()}")
-            code = process.wait()
+            with process:
+                for line in process.stdout:
+                    file.write(line)
+                    lines.append(line)
+                    if line.lstrip().startswith(show):
+                        self.say(f"  {line.strip()}")
+            code = process.returncode
         return code, "".join(lines), log
 
     def build(self):
@@ -178,16 +184,17 @@ class Builder:
             )
 
     def get_source(self):
+        self.begin("Get Odoo 18.0's source")
         shown = self.source or f"{_odoo_source.OFFICIAL_SOURCE} (Odoo's official nightly)"
-        self.begin(f"Get Odoo 18.0's source from {shown}")
+        self.say(f"  from {shown}")
         try:
             return _odoo_source.locate(self.source, self.venv / "odoo-src", DOWNLOADS, out=self.out)
         except _odoo_source.SourceError as error:
             raise self.error(
                 str(error),
-                advice="set ODOO_SOURCE to a folder holding Odoo 18.0's odoo/ and "
-                "requirements.txt, to a source archive, or to its URL (README.rst, "
-                "Prerequisites)",
+                advice="check the network (or proxy), or set ODOO_SOURCE to a folder holding "
+                "Odoo 18.0's odoo/ and requirements.txt, to a source archive, or to its URL "
+                "(README.rst, Prerequisites), then run the command again",
             ) from error
 
     def install_odoo(self, root):
@@ -211,11 +218,15 @@ class Builder:
         pth = Path(purelib) / "odoo-18.0-source.pth"
         pth.write_text(f"{root}\n", encoding="utf-8")
         self.say(f"  Odoo {release['version']}: {pth} -> {root}")
+        # Lends this process the environment's pip (its copy of packaging reads requirements)
+        # when the Python that runs the bootstrap has none.
+        sys.path.append(purelib)
         return release["version"]
 
     def install_odoo_requirements(self, root):
         self.begin("Install Odoo's pinned Python requirements")
-        wanted, origin = _pins.choose(_pins.read_requirements(root / "requirements.txt"))
+        source_requirements = _pins.read_requirements(root / "requirements.txt")
+        wanted, origin = _pins.choose(source_requirements, self.shipped_pins)
         self.say(f"  {len(wanted)} packages, pins from {origin}")
         notes = []
         requirements_file = self.venv / "odoo-requirements.txt"
@@ -273,13 +284,13 @@ class Builder:
         self.say(f"  import odoo: {result.stdout.split(' ', 2)[2].strip()}")
 
 
-def build_or_reuse(venv, source, out=sys.stdout):
+def build_or_reuse(venv, source, out=sys.stdout, **paths):
     """The marker of the complete environment at ``venv``, building it when needed."""
     marker = read_marker(venv)
     if marker:
         print(f"Using the environment {venv} (Odoo from {marker['odoo_source']}).", file=out)
         return marker
-    return Builder(venv, source, out=out).build()
+    return Builder(venv, source, out=out, **paths).build()
 
 
 def ensure():
