@@ -107,7 +107,7 @@ class Builder:
         self.logs = Path(paths.get("logs", LOGS))
         self.downloads = Path(paths.get("downloads", DOWNLOADS))
         self.python = venv_python(self.venv)
-        self.out, self.step, self.title = out, 0, ""
+        self.out, self.step, self.title, self.shown = out, 0, "", set()
 
     def say(self, text):
         print(text, file=self.out, flush=True)
@@ -140,7 +140,8 @@ class Builder:
                 for line in process.stdout:
                     file.write(line)
                     lines.append(line)
-                    if line.lstrip().startswith(show):
+                    if line.lstrip().startswith(show) and line.strip() not in self.shown:
+                        self.shown.add(line.strip())  # a retry does not list them again
                         self.say(f"  {line.strip()}")
             code = process.returncode
         return code, "".join(lines), log
