@@ -28,6 +28,7 @@ even where Odoo is importable; CI uses it to prove the steps on every run.
 import argparse
 import json
 import os
+import re
 import runpy
 import shutil
 import subprocess
@@ -170,6 +171,11 @@ class Builder:
 
     def create_venv(self):
         self.begin(f"Create the virtual environment {self.venv}")
+        if not (3, 10) <= sys.version_info[:2] <= (3, 12):
+            raise self.error(
+                f"Odoo 18.0 runs on Python 3.10 to 3.12, this is {sys.version.split()[0]}",
+                advice="run the command with Python 3.11 (python3.11 setup/...)",
+            )
         if self.venv.exists():
             self.say("  an incomplete environment from an earlier run is there: starting over")
             shutil.rmtree(self.venv)
@@ -260,7 +266,8 @@ class Builder:
         freeze = subprocess.run(
             [self.python, "-m", "pip", "freeze"], capture_output=True, text=True, check=True
         ).stdout
-        installed.write_text(freeze, encoding="utf-8")
+        pins = [line for line in freeze.splitlines() if re.match(r"[A-Za-z0-9._-]+==", line)]
+        installed.write_text("\n".join(pins) + "\n", encoding="utf-8")
         command = [self.python, "-m", "pip", "install", "-r", self.suite_requirements]
         command += ["-c", installed]
         code, output, log = self.run(command, "suite-requirements")

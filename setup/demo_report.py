@@ -84,7 +84,8 @@ def curl_command(odoo_url, key):
         "start": now,
     }
     return (
-        f"curl -s -X POST {odoo_url}/integration/v1/PLANT1_MES/equipment.event \\\n"
+        f"curl -s -w '\\nHTTP %{{http_code}}\\n' -X POST "
+        f"{odoo_url}/integration/v1/PLANT1_MES/equipment.event \\\n"
         f"    -H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' \\\n"
         f"    -d {shlex.quote(json.dumps(payload))}"
     )
