@@ -55,7 +55,7 @@ def prepare_database(database, update):
         action, what = ("-u", "Upgrading every suite addon in")
     else:
         action, what = ("-i", "Installing the suite with demo data in")
-    print(f"{what} database {database} (Odoo's log: {ODOO_LOG})...", flush=True)
+    print(f"{what} database {database}: a few minutes (Odoo's log: {ODOO_LOG})...", flush=True)
     command = _suite.odoo_command(
         "-d",
         database,
