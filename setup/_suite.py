@@ -8,46 +8,35 @@ addons inside it.
 
 import importlib.metadata
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / ".build"
 UMBRELLA = "manufacturing_integration"
 SUITE_ADDONS = ("integration_core", "integration_mes", "integration_wms", "integration_legacy_erp")
+ALL_ADDONS = (*SUITE_ADDONS, UMBRELLA)
 
-ODOO_MISSING = """\
-Odoo 18.0 is not importable by {python}.
-{reason}
-Install Odoo 18.0 (community) for this Python, then run this command again:
-  - from its source: put the 18.0 source folder (the one holding the `odoo` package and
-    odoo-bin) on the Python path, or `pip install` the Odoo 18.0 source archive;
-  - its own Python dependencies: `pip install -r requirements.txt` of that source
-    (on Python 3.11: Werkzeug 2.2.x, lxml 4.9.x, psycopg2 2.9.x, cryptography 3.4.x).
-Check with: {python} -c "import odoo; print(odoo.release.version)"
-Nothing was changed."""
+POSTGRES_MISSING = """\
+PostgreSQL does not accept a connection for this user over its socket:
+{error}
+On Debian/Ubuntu: sudo apt-get install postgresql && sudo -u postgres createuser -s {user}
+(a role named like your user that may create databases), then run this command again."""
+
+RABBITMQ_MISSING = """\
+RabbitMQ is not listening on 127.0.0.1:5672 and {why}.
+On Debian/Ubuntu: sudo apt-get install rabbitmq-server (it starts with the guest/guest account
+the tests use), then run this command again."""
 
 
 def fail(message, code=2):
     """Print ``message`` to stderr and exit with ``code``."""
     print(message, file=sys.stderr, flush=True)
     sys.exit(code)
-
-
-def require_odoo():
-    """Exit at once with instructions unless Odoo 18.0 is importable."""
-    try:
-        import odoo.release  # noqa: PLC0415
-    except ImportError as error:
-        fail(ODOO_MISSING.format(python=sys.executable, reason=f"({error})"))
-    if tuple(odoo.release.version_info[:2]) != (18, 0):
-        fail(
-            ODOO_MISSING.format(
-                python=sys.executable, reason=f"(found Odoo {odoo.release.version} instead)"
-            )
-        )
 
 
 def _requirements():
@@ -89,17 +78,80 @@ def ensure_requirements():
         fail("Could not install the suite's Python dependencies (see pip's message above).")
 
 
-def require_postgres():
-    """Exit with a clear message unless PostgreSQL accepts our connection."""
+def _postgres_error():
+    """None when psql connects to the postgres database, else its error."""
+    if not shutil.which("psql"):
+        return "psql (PostgreSQL's client) is not installed"
     result = subprocess.run(
         ["psql", "-d", "postgres", "-Atc", "select 1"], capture_output=True, text=True, check=False
     )
-    if result.returncode:
-        fail(
-            "PostgreSQL does not accept a connection for this user over its socket:\n"
-            f"{result.stderr.strip()}\nStart PostgreSQL and create a role for "
-            f"'{os.environ.get('USER', 'this user')}' that may create databases."
+    if result.returncode == 0:
+        return None
+    return result.stderr.strip() or f"psql exited with {result.returncode}"
+
+
+def _wait(check, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(1)
+    return check()
+
+
+def _start_postgres_clusters():
+    """Start the local clusters pg_lsclusters lists as down (Debian/Ubuntu); True if any."""
+    listing = subprocess.run(
+        ["pg_lsclusters", "--no-header"], capture_output=True, text=True, check=False
+    )
+    down = [line.split()[:2] for line in listing.stdout.splitlines() if " down " in line]
+    for version, cluster in down:
+        print(f"Starting the PostgreSQL cluster {version}/{cluster}...", flush=True)
+        subprocess.run(
+            ["pg_ctlcluster", "--skip-systemctl-redirect", version, cluster, "start"], check=False
         )
+    return bool(down)
+
+
+def require_postgres():
+    """Return when PostgreSQL accepts our connection, starting a stopped local cluster first;
+    else exit with the command that installs it."""
+    error = _postgres_error()
+    if error is None:
+        return
+    if shutil.which("pg_lsclusters") and _start_postgres_clusters():
+        if _wait(lambda: _postgres_error() is None, 30):
+            return
+        error = _postgres_error()
+    fail(POSTGRES_MISSING.format(error=error, user=os.environ.get("USER", "$USER")))
+
+
+def rabbitmq_listening():
+    try:
+        socket.create_connection(("127.0.0.1", 5672), 2).close()
+    except OSError:
+        return False
+    return True
+
+
+def require_rabbitmq(required=True):
+    """Return when RabbitMQ listens on 127.0.0.1:5672, starting the local server when it is
+    installed but stopped. Otherwise exit with the command that installs it, or when not
+    ``required`` only warn."""
+    if rabbitmq_listening():
+        return
+    server = shutil.which("rabbitmq-server")
+    why = "did not start within 60 s (see its log)"
+    if server:
+        print("Starting RabbitMQ (rabbitmq-server -detached)...", flush=True)
+        subprocess.run([server, "-detached"], check=False)
+        if _wait(rabbitmq_listening, 60):
+            return
+    else:
+        why = "rabbitmq-server is not installed"
+    if required:
+        fail(RABBITMQ_MISSING.format(why=why))
+    print(f"RabbitMQ is not listening on 127.0.0.1:5672 ({why}): the AMQP tests will fail.")
 
 
 def psql(database, query):

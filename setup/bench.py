@@ -37,6 +37,7 @@ import bench_anchors
 import bench_ours
 import bench_phases
 import bench_server
+import bootstrap
 from bench_report import Report
 
 PHASES = ("processing", "http", "latency", "amqp", "anchors", "claims")
@@ -185,7 +186,7 @@ def run_anchors(ctx, odoo, database, addons_path):
 def main():
     args = parse_args()
     logging.getLogger("pika").setLevel(logging.WARNING)
-    _suite.require_odoo()
+    bootstrap.ensure()
     _suite.require_postgres()
     stamp = time.strftime("%Y%m%d_%H%M%S")
     databases = (f"bench_{stamp}", f"bench_{stamp}_qj")

@@ -63,7 +63,7 @@ LATENCY_UNTRIGGER_SQL = "DROP TRIGGER IF EXISTS bench_mark_done ON integration_m
 
 def configure_odoo(addons_path):
     """Import Odoo in this process with the benchmark's addons path; return the package."""
-    import odoo  # noqa: PLC0415 - importable only after _suite.require_odoo()
+    import odoo  # noqa: PLC0415 - importable only after bootstrap.ensure()
 
     odoo.tools.config.parse_config([f"--addons-path={addons_path}", "--log-level=warn"])
     return odoo

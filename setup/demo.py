@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Set up and run the demo: a database with the whole suite and its demo data, served locally.
 
-Idempotent: the first run installs the suite's Python dependencies when missing, creates the
-database and installs the suite with demo data; later runs reuse the database as it is
-(``--update`` upgrades the suite's addons first). Then Odoo serves on localhost with the
-integration scheduled actions working, beside a simulator of Plant 1's MES that receives the
-demo's released orders and reports production back, one result deliberately broken (see
-``demo_plant.py``; ``--no-plant`` serves Odoo alone), until Ctrl+C.
+Idempotent: the first run sets up Odoo 18.0 when this Python cannot import it (``bootstrap.py``),
+installs the suite's Python dependencies when missing, creates the database and installs the
+suite with demo data; later runs reuse the database as it is (``--update`` upgrades every suite
+addon first). Then Odoo serves on localhost with the integration scheduled actions working,
+beside a simulator of Plant 1's MES that receives the demo's released orders and reports
+production back, one result deliberately broken (see ``demo_plant.py``; ``--no-plant`` serves
+Odoo alone), until Ctrl+C. Odoo's log goes to ``.build/logs/demo-odoo.log``; the terminal
+shows what the demo did.
 """
 
 import argparse
@@ -15,25 +17,32 @@ import subprocess
 import sys
 
 import _suite
-import demo_plant
+import bootstrap
+
+ODOO_LOG = _suite.BUILD / "logs" / "demo-odoo.log"
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default="manufacturing_integration_demo", help="database name")
     parser.add_argument("--port", type=int, default=8069, help="HTTP port on 127.0.0.1")
-    parser.add_argument("--update", action="store_true", help="upgrade the suite's addons first")
+    parser.add_argument(
+        "--update", action="store_true", help="upgrade every suite addon first (-u all five)"
+    )
     parser.add_argument(
         "--setup-only", action="store_true", help="prepare the database, do not serve"
     )
     parser.add_argument(
         "--no-plant", action="store_true", help="serve without the MES simulator and its runs"
     )
+    parser.add_argument(
+        "--no-browser", action="store_true", help="do not open a web browser on the demo"
+    )
     return parser.parse_args()
 
 
 def prepare_database(database, update):
-    """Create the demo database with the suite, or reuse the one that exists."""
+    """Create the demo database with the suite, or reuse (or upgrade) the one that exists."""
     state = (
         _suite.module_state(database, _suite.UMBRELLA) if _suite.database_exists(database) else None
     )
@@ -41,15 +50,23 @@ def prepare_database(database, update):
         print(f"Reusing database {database} (the suite is installed).", flush=True)
         return
     if state == "installed":
-        action, what = ("-u", "Upgrading the suite in")
+        # -u of the umbrella alone would upgrade it and what depends on it, not the four
+        # addons it depends on: name all five.
+        action, what = ("-u", "Upgrading every suite addon in")
     else:
         action, what = ("-i", "Installing the suite with demo data in")
-    print(f"{what} database {database}...", flush=True)
+    print(f"{what} database {database}: a few minutes (Odoo's log: {ODOO_LOG})...", flush=True)
     command = _suite.odoo_command(
-        "-d", database, action, _suite.UMBRELLA, "--stop-after-init", "--log-level=warn"
+        "-d",
+        database,
+        action,
+        ",".join(_suite.ALL_ADDONS) if action == "-u" else _suite.UMBRELLA,
+        "--stop-after-init",
+        "--log-level=warn",
+        f"--logfile={ODOO_LOG}",
     )
     if subprocess.run(command, check=False).returncode:
-        _suite.fail(f"Odoo could not install the suite in {database} (see the log above).", 1)
+        _suite.fail(f"Odoo could not set up the suite in {database}: see {ODOO_LOG}.", 1)
 
 
 def encryption_keys():
@@ -66,15 +83,17 @@ def encryption_keys():
 
 def main():
     args = parse_args()
-    _suite.require_odoo()
+    bootstrap.ensure()
     _suite.ensure_requirements()
     _suite.require_postgres()
+    ODOO_LOG.parent.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("INTEGRATION_ENCRYPTION_KEYS", encryption_keys())
     prepare_database(args.db, args.update)
     if args.setup_only:
         return
     print(
-        f"Demo on http://localhost:{args.port}/odoo (login admin, password admin). Ctrl+C stops.",
+        f"Demo on http://localhost:{args.port}/odoo (login admin, password admin). Ctrl+C stops."
+        f"\nOdoo's log: {ODOO_LOG}",
         flush=True,
     )
     command = _suite.odoo_command(
@@ -84,10 +103,13 @@ def main():
         "--http-interface=127.0.0.1",
         f"--http-port={args.port}",
         "--max-cron-threads=2",
+        f"--logfile={ODOO_LOG}",
     )
-    if args.no_plant:
-        os.execv(command[0], command)
-    return demo_plant.serve(args.db, args.port, command)
+    import demo_plant  # noqa: PLC0415 - needs requests, there only after bootstrap.ensure()
+
+    return demo_plant.serve(
+        args.db, args.port, command, plant=not args.no_plant, browser=not args.no_browser
+    )
 
 
 if __name__ == "__main__":

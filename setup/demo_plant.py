@@ -12,9 +12,12 @@ a minute or two), then commands the simulator as a plant would:
 - order 2 (4 gearboxes): one deliberately broken result, 8 produced where 4 are planned: refused
   whole (over-production), a failed message with an exception in Integration > Exceptions.
 
-It prints what happened and serves until Ctrl+C or SIGTERM, then stops both children. The
-simulator listens on 127.0.0.1:8099, or on a free port when 8099 is taken (the endpoint's URL is
-set to wherever it listens). A database whose plant already ran is served without new runs.
+It prints what happened (``demo_report.py``: the runs, the open exceptions, a curl call with a
+key issued for it), opens a web browser where there is a screen, and serves until Ctrl+C or
+SIGTERM, then stops both children. The simulator listens on 127.0.0.1:8099, or on a free port
+when 8099 is taken (the endpoint's URL is set to wherever it listens). A database whose plant
+already ran is served without new runs. After login, admin lands on Integration (its home
+action is set in the demo database).
 """
 
 import json
@@ -24,24 +27,38 @@ import socket
 import subprocess
 import sys
 import time
+import webbrowser
 import xmlrpc.client
 from datetime import datetime, timedelta, timezone
 
 import _suite
+import demo_report
 import requests
 
 SIMULATOR_PORT = 8099
 WORK_ORDER_TIMEOUT = 180
 SIMULATOR_LOG = _suite.BUILD / "logs" / "demo-mes-simulator.log"
+CURL_KEY = "Quickstart curl"
 SHELL_SCRIPT = """
 import json
 endpoint = env.ref("integration_mes.demo_endpoint_plant1_mes", raise_if_not_found=False)
 key = env.ref("integration_mes.demo_api_key_plant1_mes", raise_if_not_found=False)
 state = {"orders": {}}
+# After login, admin lands on Integration (its first menu) instead of Odoo's default app.
+root = env.ref("integration_core.menu_integration_root", raise_if_not_found=False)
+first = root and root.child_id.filtered("action").sorted("sequence")[:1]
+if first:
+    env.ref("base.user_admin").action_id = first.action.id
 if endpoint and key:
-    if endpoint.url != URL:
+    if PLANT and endpoint.url != URL:
         endpoint.url = URL
-    state["key"] = key._issue()
+    if PLANT:
+        state["key"] = key._issue()
+    keys = env["integration.api.key"]
+    curl = keys.search([("endpoint_id", "=", endpoint.id), ("name", "=", CURL_KEY)], limit=1)
+    curl = curl or keys.create({"name": CURL_KEY, "endpoint_id": endpoint.id,
+                                "user_id": key.user_id.id})
+    state["curl_key"] = curl._issue()
     for name in ("batch", "spares"):
         order = env.ref("integration_mes.demo_production_gearbox_" + name, raise_if_not_found=False)
         work_order = order.mes_work_order_id if order else None
@@ -70,11 +87,12 @@ def simulator_port():
     return port
 
 
-def prepare(database, simulator_url):
-    """Point PLANT1_MES at the simulator and issue its key; return the key and the orders."""
-    print("Issuing an API key for Plant 1's MES simulator...", flush=True)
+def prepare(database, simulator_url, plant):
+    """Point PLANT1_MES at the simulator, issue its key and the curl call's (with ``plant``,
+    else the curl call's only); return the keys and the orders."""
+    print("Issuing the API keys of Plant 1's MES (simulator, curl)...", flush=True)
     command = _suite.odoo_command("shell", "-d", database, "--no-http", "--log-level=warn")
-    script = f"URL = {simulator_url!r}\n{SHELL_SCRIPT}"
+    script = f"URL, PLANT, CURL_KEY = {simulator_url!r}, {plant!r}, {CURL_KEY!r}\n{SHELL_SCRIPT}"
     result = subprocess.run(command, input=script, capture_output=True, text=True, check=False)
     for line in result.stdout.splitlines():
         if line.startswith("DEMO_PLANT "):
@@ -148,60 +166,17 @@ def drive(simulator_url, batch, spares):
     return sent
 
 
-class Odoo:
-    """Reads the outcome as the demo's administrator (admin/admin) through XML-RPC."""
-
-    def __init__(self, url, database):
-        self.url, self.database = url, database
-        common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
-        self.uid = common.authenticate(database, "admin", "admin", {})
-        self.models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
-
-    def read(self, model, domain, fields):
-        return self.models.execute_kw(
-            self.database, self.uid, "admin", model, "search_read", [domain], {"fields": fields}
-        )
-
-
 def report(odoo, sent, orders):
-    """Wait (up to 2 minutes) for the queue to settle, then print what happened."""
+    """Wait (up to 2 minutes) for the queue to settle, then print what the plant did."""
     keys = [message_id for _what, message_id, _statuses in sent if message_id]
 
-    def read_messages():
-        domain = [("idempotency_key", "in", keys), ("direction", "=", "inbound")]
-        return odoo.read(
-            "integration.message", domain, ["idempotency_key", "state", "exception_id"]
-        )
-
     def settled():
-        messages = read_messages()
+        messages = demo_report.plant_messages(odoo, keys)
         busy = [m for m in messages if m["state"] in ("pending", "processing", "waiting")]
         return messages if len(messages) == len(keys) and not busy else None
 
-    messages = wait_until(settled, 120, {}) or read_messages()
-    by_key = {message["idempotency_key"]: message for message in messages}
-    print("\nPlant 1 MES reported (message state in Odoo; HTTP answers to each delivery):")
-    for what, message_id, statuses in sent:
-        message = by_key.get(message_id, {})
-        exception = message.get("exception_id")
-        note = f", exception: {exception[1]}" if exception else ""
-        print(f"  {what:<30} {message.get('state', '?'):<8} {statuses}{note}")
-    references = [order["reference"] for order in orders.values()]
-    work_orders = odoo.read(
-        "integration.mes.work.order",
-        [("name", "in", references)],
-        ["name", "state", "qty_planned", "qty_produced", "production_ids"],
-    )
-    for work_order in sorted(work_orders, key=lambda w: w["name"]):
-        print(
-            f"  Work order {work_order['name']}: {work_order['state']}, "
-            f"{work_order['qty_produced']:g} of {work_order['qty_planned']:g} produced, "
-            f"{len(work_order['production_ids'])} manufacturing order(s)"
-        )
-    print(
-        f"See Integration > MES > Work Orders and Integration > Exceptions on {odoo.url}/odoo.\n",
-        flush=True,
-    )
+    messages = wait_until(settled, 120, {}) or demo_report.plant_messages(odoo, keys)
+    demo_report.print_runs(odoo, sent, messages, orders)
 
 
 def run_plant(odoo_url, database, simulator_url, state, children):
@@ -236,10 +211,7 @@ def run_plant(odoo_url, database, simulator_url, state, children):
         )
         return
     sent = drive(simulator_url, batch, spares)
-    try:
-        report(Odoo(odoo_url, database), sent, orders)
-    except (OSError, xmlrpc.client.Error) as error:
-        print(f"Could not read the outcome as admin/admin ({error}).", flush=True)
+    report(demo_report.Odoo(odoo_url, database), sent, orders)
 
 
 def stop(children):
@@ -253,42 +225,70 @@ def stop(children):
             child.kill()
 
 
-def serve(database, port, odoo_command):
-    """Serve Odoo (``odoo_command``) with the plant's MES simulator until Ctrl+C or SIGTERM."""
+def start_simulator(simulator_url, odoo_url, key):
+    """The MES simulator as a child process, its log in SIMULATOR_LOG."""
+    port = simulator_url.rsplit(":", 1)[1]
+    command = [sys.executable, str(_suite.ROOT / "setup" / "mes_simulator.py")]
+    command += ["--port", port, "--odoo-url", odoo_url, "--endpoint", "PLANT1_MES"]
+    SIMULATOR_LOG.parent.mkdir(parents=True, exist_ok=True)
+    with SIMULATOR_LOG.open("a") as log:
+        child = subprocess.Popen(
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "MES_SIMULATOR_API_KEY": key},
+            start_new_session=True,
+        )
+    print(f"MES simulator on {simulator_url} (log: {SIMULATOR_LOG}).", flush=True)
+    return child
+
+
+def summarize(odoo_url, database, state, browser):
+    """Print the open exceptions and the curl call; open a browser where there is a screen."""
+    try:
+        demo_report.print_exceptions(demo_report.Odoo(odoo_url, database))
+    except (OSError, xmlrpc.client.Error) as error:
+        print(f"Could not read the outcome as admin/admin ({error}).", flush=True)
+    demo_report.print_try_it(odoo_url, state.get("curl_key"))
+    url = odoo_url.replace("127.0.0.1", "localhost") + "/odoo"
+    print(f"\nOpen {url} (admin/admin): after login, Integration. Ctrl+C stops.", flush=True)
+    has_screen = (
+        sys.platform in ("darwin", "win32")
+        or os.environ.get("DISPLAY")
+        or (os.environ.get("WAYLAND_DISPLAY"))
+    )
+    if browser and has_screen:
+        webbrowser.open(url)
+
+
+def serve(database, port, odoo_command, plant=True, browser=True):
+    """Serve Odoo (``odoo_command``), with the plant's MES simulator and its runs when
+    ``plant``, print the summary, and serve until Ctrl+C or SIGTERM."""
     # Set even where SIGINT came ignored (a background job of a script): Ctrl+C and SIGTERM stop.
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
-    sim_port = simulator_port()
-    simulator_url, odoo_url = f"http://127.0.0.1:{sim_port}", f"http://127.0.0.1:{port}"
-    simulator = [sys.executable, str(_suite.ROOT / "setup" / "mes_simulator.py")]
-    simulator += ["--port", str(sim_port), "--odoo-url", odoo_url, "--endpoint", "PLANT1_MES"]
+    odoo_url = f"http://127.0.0.1:{port}"
+    simulator_url = f"http://127.0.0.1:{simulator_port()}" if plant else ""
     children = {}
     try:
-        state = prepare(database, simulator_url)
-        SIMULATOR_LOG.parent.mkdir(parents=True, exist_ok=True)
+        state = prepare(database, simulator_url, plant)
         # Own sessions: Ctrl+C reaches this script only, which stops each child once, cleanly.
         if "key" in state:
-            with SIMULATOR_LOG.open("a") as log:
-                children["MES simulator"] = subprocess.Popen(
-                    simulator,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    env={**os.environ, "MES_SIMULATOR_API_KEY": state["key"]},
-                    start_new_session=True,
-                )
-            print(f"MES simulator on {simulator_url} (log: {SIMULATOR_LOG}).", flush=True)
+            children["MES simulator"] = start_simulator(simulator_url, odoo_url, state["key"])
         children["Odoo"] = subprocess.Popen(odoo_command, start_new_session=True)
         if not wait_until(
             lambda: requests.get(f"{odoo_url}/web/health", timeout=5).ok, 600, children
         ):
             raise RuntimeError("Odoo did not answer /web/health within 10 minutes")
-        run_plant(odoo_url, database, simulator_url, state, children)
+        if plant:
+            run_plant(odoo_url, database, simulator_url, state, children)
+        summarize(odoo_url, database, state, browser)
         wait_until(lambda: False, float("inf"), children)  # until a child stops or Ctrl+C
     except RuntimeError as error:
         print(f"Demo stopped: {error}.", file=sys.stderr, flush=True)
         return 1
     except KeyboardInterrupt:
-        print("\nStopping Odoo and the MES simulator...", flush=True)
+        print("\nStopping Odoo" + (" and the MES simulator..." if plant else "..."), flush=True)
     finally:
         stop(children)
     return 0

@@ -15,6 +15,7 @@ import sys
 import time
 
 import _suite
+import bootstrap
 
 REPORT = re.compile(
     r"(?P<failed>\d+) failed, (?P<errors>\d+) error\(s\) of (?P<total>\d+) tests"
@@ -69,9 +70,10 @@ def run_odoo(database, tags, log_path):
 
 def main():
     args = parse_args()
-    _suite.require_odoo()
+    bootstrap.ensure()
     _suite.ensure_requirements()
     _suite.require_postgres()
+    _suite.require_rabbitmq(required=args.tags is None)  # for the AMQP transport's tests
     database = f"mi_test_{time.strftime('%Y%m%d_%H%M%S')}_{os.getpid()}"
     tags = args.tags or ",".join(f"/{name}" for name in (*_suite.SUITE_ADDONS, _suite.UMBRELLA))
     logs = _suite.BUILD / "logs"
