@@ -70,9 +70,17 @@ class IntegrationEndpoint(models.Model):
     )
     verify_tls = fields.Boolean(string="Verify TLS certificates", default=True, tracking=True)
     connect_timeout = fields.Float(
-        default=5.0, tracking=True, help="Seconds to wait for a connection."
+        string="Connect timeout (seconds)",
+        default=5.0,
+        tracking=True,
+        help="Seconds to wait for a connection.",
     )
-    read_timeout = fields.Float(default=30.0, tracking=True, help="Seconds to wait for an answer.")
+    read_timeout = fields.Float(
+        string="Read timeout (seconds)",
+        default=30.0,
+        tracking=True,
+        help="Seconds to wait for an answer.",
+    )
     auth_type = fields.Selection(
         [
             ("none", "None"),
@@ -99,7 +107,7 @@ class IntegrationEndpoint(models.Model):
         help="Password, token, API key, HMAC secret or client secret. Write-only: it is "
         "stored encrypted and never shown again.",
     )
-    secret_is_set = fields.Boolean(compute="_compute_secret")
+    secret_is_set = fields.Boolean(string="Credential set", compute="_compute_secret")
     amqp_exchange = fields.Char(string="AMQP exchange", tracking=True)
     amqp_queue = fields.Char(
         string="AMQP inbound queue", tracking=True, help="Queue the consumer reads."
@@ -111,6 +119,7 @@ class IntegrationEndpoint(models.Model):
     )
     # Inbound API
     rate_limit_per_minute = fields.Integer(
+        string="Rate limit (requests per minute)",
         default=600,
         tracking=True,
         help="Inbound HTTP requests accepted per minute; 0 means no limit.",
@@ -138,18 +147,22 @@ class IntegrationEndpoint(models.Model):
         readonly=True,
         copy=False,
     )
-    circuit_failures = fields.Integer(readonly=True, copy=False)
-    circuit_opened_at = fields.Datetime(readonly=True, copy=False)
+    circuit_failures = fields.Integer(string="Consecutive failures", readonly=True, copy=False)
+    circuit_opened_at = fields.Datetime(string="Circuit opened", readonly=True, copy=False)
     circuit_threshold = fields.Integer(
-        default=5, tracking=True, help="Consecutive transient failures that open the circuit."
+        string="Circuit threshold (failures)",
+        default=5,
+        tracking=True,
+        help="Consecutive transient failures that open the circuit.",
     )
     circuit_cooldown = fields.Integer(
+        string="Circuit cool-down (seconds)",
         default=60,
         tracking=True,
         help="Seconds the circuit stays open before one probe is let through.",
     )
-    last_success_at = fields.Datetime(readonly=True, copy=False)
-    last_failure_at = fields.Datetime(readonly=True, copy=False)
+    last_success_at = fields.Datetime(string="Last success", readonly=True, copy=False)
+    last_failure_at = fields.Datetime(string="Last failure", readonly=True, copy=False)
     backlog_count = fields.Integer(compute="_compute_health", string="Backlog")
     failed_count = fields.Integer(compute="_compute_health", string="Failed messages")
     oldest_pending_at = fields.Datetime(compute="_compute_health", string="Oldest unfinished")

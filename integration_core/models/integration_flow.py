@@ -83,27 +83,42 @@ class IntegrationFlow(models.Model):
         "A message waits while an earlier one with the same value is unfinished.",
     )
     batch_size = fields.Integer(
-        default=100, tracking=True, help="Messages claimed per batch by a worker."
+        string="Batch size (messages)",
+        default=100,
+        tracking=True,
+        help="Messages claimed per batch by a worker.",
     )
-    max_attempts = fields.Integer(default=8, tracking=True, help="Tries before a message is dead.")
+    max_attempts = fields.Integer(
+        string="Max attempts", default=8, tracking=True, help="Tries before a message is dead."
+    )
     retry_base_seconds = fields.Integer(
-        default=10, tracking=True, help="Delay before the first retry."
+        string="First retry delay (seconds)",
+        default=10,
+        tracking=True,
+        help="Delay before the first retry.",
     )
     retry_cap_seconds = fields.Integer(
-        default=3600, tracking=True, help="Longest delay between two tries."
+        string="Retry cap (seconds)",
+        default=3600,
+        tracking=True,
+        help="Longest delay between two tries.",
     )
     lease_seconds = fields.Integer(
+        string="Lease (seconds)",
         default=300,
         tracking=True,
         help="A message processing longer than this is presumed crashed and retried.",
     )
     waiting_deadline_minutes = fields.Integer(
+        string="Waiting deadline (minutes)",
         default=1440,
         tracking=True,
         help="How long a message may wait for missing master data before people must act.",
     )
     sla_minutes = fields.Integer(
-        tracking=True, help="A message should be done within this many minutes."
+        string="SLA (minutes)",
+        tracking=True,
+        help="A message should be done within this many minutes.",
     )
     lifecycle = fields.Selection(
         [("strategic", "Strategic"), ("temporary", "Temporary coexistence")],
@@ -122,12 +137,13 @@ class IntegrationFlow(models.Model):
         help="Outbound HTTP: path appended to the endpoint URL. AMQP: routing key. "
         "File drop: file name prefix.",
     )
-    message_count = fields.Integer(compute="_compute_message_count")
+    message_count = fields.Integer(string="Message count", compute="_compute_message_count")
     description = fields.Text()
     runbook = fields.Html(
         help="What to do when this flow fails: shown to the people handling its exceptions."
     )
     retention_days = fields.Integer(
+        string="Retention (days)",
         default=30,
         tracking=True,
         help="Done messages older than this many days are purged (0: kept forever); their "

@@ -62,7 +62,7 @@ class IntegrationMapping(models.Model):
     )
     note = fields.Text(string="Change note", help="What this version changes, and why.")
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
-    approved_at = fields.Datetime(readonly=True, copy=False)
+    approved_at = fields.Datetime(string="Approved on", readonly=True, copy=False)
 
     _sql_constraints = [
         ("version_unique", "unique(flow_id, version)", "A flow has one mapping per version."),

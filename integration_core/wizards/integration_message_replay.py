@@ -1,5 +1,7 @@
 """Edit a failed message's payload and replay it, with the change recorded for audit."""
 
+import json
+
 from odoo import _, api, fields, models
 
 from ..models.integration_message_edit import EDITABLE_STATES
@@ -7,7 +9,7 @@ from ..models.integration_message_edit import EDITABLE_STATES
 
 class IntegrationMessageReplay(models.TransientModel):
     _name = "integration.message.replay"
-    _description = "Edit Payload and Replay"
+    _description = "Edit and Replay a Message"
 
     message_id = fields.Many2one(
         "integration.message",
@@ -16,6 +18,11 @@ class IntegrationMessageReplay(models.TransientModel):
         domain=[("state", "in", EDITABLE_STATES)],
     )
     error = fields.Text(related="message_id.error")
+    original_payload = fields.Text(
+        compute="_compute_original_payload",
+        string="Received payload",
+        help="As the message has it now.",
+    )
     payload = fields.Text(
         compute="_compute_payload", store=True, readonly=False, help="The corrected message."
     )
@@ -27,7 +34,14 @@ class IntegrationMessageReplay(models.TransientModel):
     @api.depends("message_id")
     def _compute_payload(self):
         for wizard in self:
-            wizard.payload = wizard.message_id.get_payload() if wizard.message_id else False
+            text = wizard.message_id.get_payload() if wizard.message_id else False
+            wizard.payload = _pretty(text)
+
+    @api.depends("message_id")
+    def _compute_original_payload(self):
+        for wizard in self:
+            message = wizard.message_id
+            wizard.original_payload = message.get_payload() if message else False
 
     def action_replay(self):
         self.ensure_one()
@@ -56,3 +70,11 @@ class IntegrationMessageReplay(models.TransientModel):
         if message.state == "pending":
             return _("Queued: it will be processed shortly.")
         return _("Still not processed: %s", message.error or message.state)
+
+
+def _pretty(text):
+    """JSON text indented for a person to edit; any other text as it is."""
+    try:
+        return json.dumps(json.loads(text), indent=2, ensure_ascii=False) if text else text
+    except ValueError:
+        return text
