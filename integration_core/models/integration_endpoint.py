@@ -161,7 +161,16 @@ class IntegrationEndpoint(models.Model):
         tracking=True,
         help="Seconds the circuit stays open before one probe is let through.",
     )
-    last_success_at = fields.Datetime(string="Last success", readonly=True, copy=False)
+    last_success_at = fields.Datetime(string="Last successful request", readonly=True, copy=False)
+    last_ok_at = fields.Datetime(
+        compute="_compute_health",
+        string="Last success",
+        help="The last message done, received or sent, or the last successful request.",
+    )
+    tries_count = fields.Integer(
+        compute="_compute_health", string="Tries (last hour)", help="Deferrals not counted."
+    )
+    done_recent_count = fields.Integer(compute="_compute_health", string="Done (last 24 h)")
     last_failure_at = fields.Datetime(string="Last failure", readonly=True, copy=False)
     backlog_count = fields.Integer(compute="_compute_health", string="Backlog")
     failed_count = fields.Integer(compute="_compute_health", string="Failed messages")
@@ -200,18 +209,26 @@ class IntegrationEndpoint(models.Model):
         backlog = message_stats.backlog(self.env, "endpoint_id", ids)
         rates = message_stats.failure_rate(self.env, "endpoint_id", ids, HEALTH_WINDOW_MINUTES)
         latency = message_stats.latency(self.env, "endpoint_id", ids)
+        done = message_stats.last_done(self.env, "endpoint_id", ids)
+        recent = message_stats.done_count(self.env, "endpoint_id", ids)
         for endpoint in self:
             endpoint.backlog_count, endpoint.oldest_pending_at, endpoint.failed_count = backlog.get(
                 endpoint.id, (0, False, 0)
             )
             failed, tries = rates.get(endpoint.id, (0, 0))
+            endpoint.tries_count = tries
             endpoint.failure_rate = 100.0 * failed / tries if tries else 0.0
             endpoint.latency_p50, endpoint.latency_p95 = latency.get(endpoint.id, (0.0, 0.0))
+            endpoint.done_recent_count = recent.get(endpoint.id, 0)
+            moments = [m for m in (endpoint.last_success_at, done.get(endpoint.id)) if m]
+            endpoint.last_ok_at = max(moments) if moments else False
+            # The status follows what fails now (failed messages, the circuit), not the
+            # failure rate of the last hour, which stays high for a while after a fix.
             endpoint.health = (
                 "critical"
                 if endpoint.circuit_state == "open"
                 else "warning"
-                if endpoint.failed_count or endpoint.failure_rate >= 10
+                if endpoint.failed_count or endpoint.circuit_state == "half_open"
                 else "ok"
             )
 

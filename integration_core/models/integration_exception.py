@@ -299,18 +299,43 @@ class IntegrationException(models.Model):
         failed.exception_id.filtered(lambda e: e.state == "in_progress").write({"state": "new"})
         for exception in self:
             mine = messages.filtered(lambda m, e=exception: m in e.integration_message_ids)
-            exception.message_post(body=_("Retry: %s.", _retry_outcome(mine)))
+            exception.message_post(body=_("Retry: %s.", self._retry_outcome(mine)))
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "title": _("Retried %s", plural(len(messages), _("message"), _("messages"))),
-                "message": _retry_outcome(messages, failed[:1].error),
-                "type": "danger" if failed else "success" if _all_done(messages) else "warning",
+                "message": self._retry_outcome(messages, failed[:1].error),
+                "type": "danger"
+                if failed
+                else "success"
+                if set(messages.mapped("state")) <= {"done", "cancelled"}
+                else "warning",
                 "sticky": bool(failed),
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+    @api.model
+    def _retry_outcome(self, messages, error=None):
+        """What a retry did, in words: done, failed again (with the new error), still queued."""
+        counts = defaultdict(int)
+        for message in messages:
+            counts[message.state] += 1
+        parts = []
+        if counts["done"]:
+            parts.append(_("%s done", counts["done"]))
+        if counts["dead"]:
+            parts.append(_("%s failed again", counts["dead"]))
+        if counts["waiting"]:
+            parts.append(_("%s waiting for master data", counts["waiting"]))
+        queued = counts["pending"] + counts["processing"]
+        if queued:
+            parts.append(_("%s queued, processed shortly", queued))
+        text = ", ".join(parts) or _("nothing to do")
+        if error:
+            text = _("%(outcome)s. The new attempt's error: %(error)s", outcome=text, error=error)
+        return text
 
     def action_assign_to_me(self):
         self.write({"user_id": self.env.uid})
@@ -336,31 +361,6 @@ class IntegrationException(models.Model):
         if len(ids) == 1:
             return dict(action, view_mode="form", res_id=ids[0])
         return dict(action, view_mode="list,form", domain=[("id", "in", ids)])
-
-
-def _all_done(messages):
-    return all(message.state in ("done", "cancelled") for message in messages)
-
-
-def _retry_outcome(messages, error=None):
-    """What a retry did, in words: done, failed again (with the new error), still queued."""
-    counts = defaultdict(int)
-    for message in messages:
-        counts[message.state] += 1
-    parts = []
-    if counts["done"]:
-        parts.append(_("%s done", counts["done"]))
-    if counts["dead"]:
-        parts.append(_("%s failed again", counts["dead"]))
-    if counts["waiting"]:
-        parts.append(_("%s waiting for master data", counts["waiting"]))
-    queued = counts["pending"] + counts["processing"]
-    if queued:
-        parts.append(_("%s queued, processed shortly", queued))
-    text = ", ".join(parts) or _("nothing to do")
-    if error:
-        text = _("%(outcome)s. The new attempt's error: %(error)s", outcome=text, error=error)
-    return text
 
 
 def _related_refs(rows):

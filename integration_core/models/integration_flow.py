@@ -10,7 +10,7 @@ class IntegrationFlow(models.Model):
     _name = "integration.flow"
     _description = "Integration Flow"
     _inherit = ["mail.thread", "integration.api.cache.mixin"]
-    _api_cache_fields = {"code", "endpoint_id", "direction", "state", "ordering_key_path"}
+    _api_cache_fields = {"code", "endpoint_id", "direction", "state", "ordering_key_path", "active"}
     _order = "endpoint_id, sequence, code"
 
     name = fields.Char(required=True, tracking=True)
@@ -20,6 +20,9 @@ class IntegrationFlow(models.Model):
         help="Message type as external systems name it in URLs, e.g. production.performance.",
     )
     sequence = fields.Integer(default=10)
+    active = fields.Boolean(
+        default=True, tracking=True, help="Archived flows are retired: kept with their messages."
+    )
     endpoint_id = fields.Many2one(
         "integration.endpoint", required=True, ondelete="restrict", index=True, tracking=True
     )
@@ -167,6 +170,23 @@ class IntegrationFlow(models.Model):
         ("lease_positive", "check(lease_seconds > 0)", "The lease must be positive."),
         ("retention_positive", "check(retention_days >= 0)", "Retention cannot be negative."),
     ]
+
+    def write(self, vals):
+        if vals.get("active") is False:
+            vals = dict(vals, state="retired")
+        return super().write(vals)
+
+    def unlink(self):
+        used = self.filtered(lambda f: f.state != "draft" or f.message_count)
+        if used:
+            raise UserError(
+                _(
+                    "Flow %s is in use (approved, active, retired or with messages): archive it "
+                    "instead; its messages and history are kept.",
+                    ", ".join(used.mapped("code")),
+                )
+            )
+        return super().unlink()
 
     def _compute_latency(self):
         latency = message_stats.latency(self.env, "flow_id", self.ids)

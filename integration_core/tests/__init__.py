@@ -29,3 +29,7 @@ from . import test_mapping
 from . import test_cockpit_tour
 from . import test_queue_trigger
 from . import test_handler_prefetch
+from . import test_cockpit_dashboard
+from . import test_cockpit_feedback
+from . import test_cockpit_browser
+from . import test_cockpit_screenshots

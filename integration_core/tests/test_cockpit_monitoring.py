@@ -65,3 +65,22 @@ class TestCockpitMonitoring(IntegrationCase):
             [("flow_id", "=", self.flow.id)], ["received_at:hour"], ["__count"]
         )
         self.assertEqual(sum(count for _hour, count in hours), 5)
+
+    def test_health_follows_current_failures_and_counts_inbound_successes(self):
+        endpoint = self.endpoint
+        self.assertEqual((endpoint.tries_count, endpoint.done_recent_count), (0, 0))
+        self.assertFalse(endpoint.last_ok_at, "no traffic yet: nothing to show as success")
+        failed = self.enqueue([{"ref": f"NO-NAME-{n}"} for n in range(3)])
+        self.run_queue()
+        endpoint.invalidate_recordset()
+        self.assertEqual((endpoint.health, endpoint.failure_rate), ("warning", 100.0))
+        # The plant fixes its data: the failed messages are cancelled and new ones go through.
+        failed.action_cancel()
+        self.enqueue([{"ref": "FIXED", "name": "Fixed"}])
+        self.run_queue()
+        endpoint.invalidate_recordset()
+        self.assertGreater(endpoint.failure_rate, 50, "last hour's tries mostly failed")
+        self.assertEqual(endpoint.health, "ok", "but nothing fails now")
+        self.assertFalse(endpoint.last_success_at, "no outbound request was ever sent")
+        self.assertTrue(endpoint.last_ok_at, "an inbound message done is a success")
+        self.assertEqual((endpoint.tries_count, endpoint.done_recent_count), (4, 1))

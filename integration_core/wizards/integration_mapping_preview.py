@@ -23,10 +23,31 @@ class IntegrationMappingPreview(models.TransientModel):
     res_id = fields.Integer(
         string="Record ID", help="Outbound: the id of the record to export (instead of a payload)."
     )
-    payload = fields.Text(help="A sample payload (JSON). Outbound: the record's values as JSON.")
+    payload = fields.Text(
+        compute="_compute_payload",
+        store=True,
+        readonly=False,
+        help="A sample payload (JSON). Outbound: the record's values as JSON.",
+    )
     result = fields.Text(readonly=True)
     issue_count = fields.Integer(readonly=True)
+    issue_summary = fields.Char(compute="_compute_issue_summary")
     previewed = fields.Boolean(readonly=True)
+
+    @api.depends("mapping_id")
+    def _compute_payload(self):
+        """Start from an example shaped like the mapping: its source paths, sample values."""
+        for wizard in self:
+            if wizard.payload or wizard.direction != "inbound":
+                continue
+            example = example_payload(wizard.mapping_id.line_ids)
+            wizard.payload = json.dumps(example, indent=2) if example else False
+
+    @api.depends("issue_count")
+    def _compute_issue_summary(self):
+        for wizard in self:
+            count = wizard.issue_count
+            wizard.issue_summary = _("1 issue found") if count == 1 else _("%s issues found", count)
 
     @api.onchange("message_id")
     def _onchange_message_id(self):
@@ -82,8 +103,41 @@ class IntegrationMappingPreview(models.TransientModel):
             text = json.dumps(result.values, indent=2, ensure_ascii=False, default=json_default)
             self.write({"result": text, "issue_count": 0, "previewed": True})
         else:
-            self._show(_("%s issue(s):", len(result.errors)), [str(i) for i in result.errors])
+            self._show(_("The sample cannot be mapped as it is:"), [str(i) for i in result.errors])
 
     def _show(self, title, lines):
         text = "\n".join([title, *(f"- {line}" for line in lines)])
         self.write({"result": text, "issue_count": len(lines), "previewed": True})
+
+
+def example_payload(lines):
+    """A payload with every source path of the mapping ``lines`` and a sample value: the
+    line's default, else the path's last part in angle brackets; list lines get one item."""
+    example = {}
+    for line in lines.filtered("source"):
+        parts = line.source.split(".")
+        value = [example_payload(line.child_ids)] if line.has_children else None
+        _put(example, parts, value or line.default or f"<{parts[-1]}>")
+    return example
+
+
+def _put(node, parts, value):
+    """Set ``value`` at ``parts`` below ``node``; a numeric part is a list index."""
+    head, rest = parts[0], parts[1:]
+    child = ([] if rest[0].isdigit() else {}) if rest else value
+    if isinstance(node, list):
+        index = int(head)
+        node.extend(
+            {} if rest and not rest[0].isdigit() else [] for _ in range(index + 1 - len(node))
+        )
+        if not rest:
+            node[index] = value
+            return
+        if not node[index] and type(node[index]) is not type(child):
+            node[index] = child
+        _put(node[index], rest, value)
+        return
+    if not rest:
+        node.setdefault(head, value)
+        return
+    _put(node.setdefault(head, child), rest, value)
