@@ -34,6 +34,7 @@ class IntegrationEndpoint(models.Model):
     active = fields.Boolean(default=True, tracking=True)
     system_type = fields.Selection(
         [("generic", "Generic")],
+        string="System kind",
         required=True,
         default="generic",
         tracking=True,
@@ -90,13 +91,16 @@ class IntegrationEndpoint(models.Model):
             ("hmac", "HMAC-signed body"),
             ("oauth2", "OAuth2 client credentials"),
         ],
+        string="Authentication",
         default="none",
         required=True,
         tracking=True,
     )
     username = fields.Char(help="Basic or AMQP user, or OAuth2 client id.", tracking=True)
     auth_header = fields.Char(
-        default="X-API-Key", help="Header carrying the API key or the HMAC signature."
+        string="Credential header",
+        default="X-API-Key",
+        help="Header carrying the API key or the HMAC signature.",
     )
     oauth_token_url = fields.Char(string="OAuth2 token URL", tracking=True)
     oauth_scope = fields.Char(string="OAuth2 scope")

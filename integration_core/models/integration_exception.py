@@ -46,7 +46,9 @@ class IntegrationException(models.Model):
         tracking=True,
         group_expand=True,
     )
-    state_sequence = fields.Integer(compute="_compute_state_sequence", store=True)
+    state_sequence = fields.Integer(
+        string="Stage order", compute="_compute_state_sequence", store=True
+    )
     fingerprint = fields.Char(required=True, index=True, readonly=True)
     flow_id = fields.Many2one("integration.flow", readonly=True, index=True)
     endpoint_id = fields.Many2one("integration.endpoint", readonly=True, index=True)
@@ -61,8 +63,11 @@ class IntegrationException(models.Model):
     first_seen_at = fields.Datetime(string="First seen", readonly=True, default=fields.Datetime.now)
     last_seen_at = fields.Datetime(string="Last seen", readonly=True, default=fields.Datetime.now)
     user_id = fields.Many2one("res.users", string="Assigned to", tracking=True)
-    ignore_reason = fields.Text(readonly=True, tracking=True)
+    ignore_reason = fields.Text(string="Ignored because", readonly=True, tracking=True)
     cause = fields.Char(compute="_compute_cause", help="The first sentence of the error, complete.")
+    title_has_cause = fields.Boolean(
+        compute="_compute_cause", help="The title already carries the whole cause."
+    )
     closed_at = fields.Datetime(string="Closed", readonly=True, copy=False)
     closed_by_id = fields.Many2one("res.users", string="Closed by", readonly=True, copy=False)
     closed_how = fields.Selection(
@@ -127,10 +132,11 @@ class IntegrationException(models.Model):
         for record in self:
             record.failing_count = counts.get(record, 0)
 
-    @api.depends("error")
+    @api.depends("error", "name")
     def _compute_cause(self):
         for record in self:
             record.cause = first_sentence(record.error) or False
+            record.title_has_cause = bool(record.cause) and record.cause in (record.name or "")
 
     @api.depends("state", "severity")
     def _compute_attention(self):

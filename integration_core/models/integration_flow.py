@@ -62,7 +62,9 @@ class IntegrationFlow(models.Model):
         help="Only active flows accept and process messages. A manager approves a flow (and "
         "its mapping) before it can be activated.",
     )
-    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
+    approved_by_id = fields.Many2one(
+        "res.users", string="Approved by", readonly=True, copy=False, tracking=True
+    )
     mapping_id = fields.Many2one(
         "integration.mapping",
         string="Mapping in use",
@@ -81,6 +83,7 @@ class IntegrationFlow(models.Model):
         help="Messages are still accepted but wait until the flow is resumed.",
     )
     ordering_key_path = fields.Char(
+        string="Ordering key path",
         tracking=True,
         help="Dotted path in the payload whose value orders messages, e.g. work_order. "
         "A message waits while an earlier one with the same value is unfinished.",
@@ -130,12 +133,18 @@ class IntegrationFlow(models.Model):
         tracking=True,
     )
     sunset_date = fields.Date(
-        tracking=True, help="When a temporary coexistence flow is planned to end."
+        string="Sunset date",
+        tracking=True,
+        help="When a temporary coexistence flow is planned to end.",
     )
     request_method = fields.Selection(
-        [("POST", "POST"), ("PUT", "PUT"), ("PATCH", "PATCH")], default="POST", tracking=True
+        [("POST", "POST"), ("PUT", "PUT"), ("PATCH", "PATCH")],
+        string="HTTP method",
+        default="POST",
+        tracking=True,
     )
     request_path = fields.Char(
+        string="Request path",
         tracking=True,
         help="Outbound HTTP: path appended to the endpoint URL. AMQP: routing key. "
         "File drop: file name prefix.",

@@ -47,33 +47,43 @@ class IntegrationMessage(models.Model):
     )
     state = fields.Selection(STATES, default="pending", required=True, readonly=True)
     payload = fields.Text(readonly=True, help="The message body, usually JSON.")
-    payload_attachment_id = fields.Many2one("ir.attachment", readonly=True)
+    payload_attachment_id = fields.Many2one(
+        "ir.attachment", string="Payload attachment", readonly=True
+    )
     payload_checksum = fields.Char(
         string="Payload SHA-256", readonly=True, help="SHA-256 of the payload."
     )
     payload_size = fields.Integer(string="Payload size (bytes)", readonly=True)
     headers = fields.Text(readonly=True, help="Transport headers kept with the message (JSON).")
-    idempotency_key = fields.Char(required=True, readonly=True)
-    ordering_key = fields.Char(readonly=True)
+    idempotency_key = fields.Char(string="Idempotency key", required=True, readonly=True)
+    ordering_key = fields.Char(string="Ordering key", readonly=True)
     sequence = fields.Integer(readonly=True, help="Order among messages of one ordering key.")
-    correlation_id = fields.Char(readonly=True, index="btree_not_null")
+    correlation_id = fields.Char(string="Correlation ID", readonly=True, index="btree_not_null")
     attempts = fields.Integer(string="Attempts", readonly=True)
     next_attempt_at = fields.Datetime(string="Next attempt", readonly=True)
     lease_until = fields.Datetime(string="Lease until", readonly=True)
-    leased_by = fields.Char(readonly=True)
+    leased_by = fields.Char(string="Leased by", readonly=True)
     error = fields.Text(readonly=True)
     error_kind = fields.Selection(
-        [("transient", "Transient"), ("permanent", "Permanent")], readonly=True
+        [("transient", "Transient"), ("permanent", "Permanent")], string="Error kind", readonly=True
     )
-    waiting_model = fields.Char(readonly=True, help="Model of the missing reference.")
-    waiting_code = fields.Char(readonly=True, help="Code of the missing reference.")
-    waiting_since = fields.Datetime(readonly=True)
+    waiting_model = fields.Char(
+        string="Waiting for model", readonly=True, help="Model of the missing reference."
+    )
+    waiting_code = fields.Char(
+        string="Waiting for code", readonly=True, help="Code of the missing reference."
+    )
+    waiting_since = fields.Datetime(string="Waiting since", readonly=True)
     waiting_deadline = fields.Datetime(
-        readonly=True, help="After this the missing reference becomes a failure people act on."
+        string="Waiting deadline",
+        readonly=True,
+        help="After this the missing reference becomes a failure people act on.",
     )
     done_at = fields.Datetime(string="Done", readonly=True)
-    result_model = fields.Char(readonly=True)
-    result_ids = fields.Char(readonly=True, help="Ids of the records the message produced.")
+    result_model = fields.Char(string="Result model", readonly=True)
+    result_ids = fields.Char(
+        string="Result record IDs", readonly=True, help="Ids of the records the message produced."
+    )
     result_links = fields.Html(
         compute="_compute_result_links",
         string="Records",
@@ -85,9 +95,15 @@ class IntegrationMessage(models.Model):
         string="Sequence in payload",
         help="The per-business-key sequence the sender put in the payload.",
     )
-    exception_id = fields.Many2one("integration.exception", readonly=True, index="btree_not_null")
-    attempt_ids = fields.One2many("integration.message.attempt", "message_id", readonly=True)
-    edit_ids = fields.One2many("integration.message.edit", "message_id", readonly=True)
+    exception_id = fields.Many2one(
+        "integration.exception", string="Exception", readonly=True, index="btree_not_null"
+    )
+    attempt_ids = fields.One2many(
+        "integration.message.attempt", "message_id", string="Tries", readonly=True
+    )
+    edit_ids = fields.One2many(
+        "integration.message.edit", "message_id", string="Payload edits", readonly=True
+    )
 
     _sql_constraints = [
         (

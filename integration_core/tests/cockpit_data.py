@@ -77,11 +77,18 @@ def make_cockpit_data(env):
     _set(env, sent, "done", 1, 1)
     wms_failed = Message.enqueue(stock, {"ref": "S-1"})
     _set(env, wms_failed, "dead", 4, error="Stock level refused: unknown location 'X9'.")
+    fixed = Message.enqueue(results, {"ref": "R-FIXED", "name": "Fixed"})
+    _set(env, fixed, "dead", 30, error="Unknown unit 'PCS' for item R-FIXED.")
     wms.write({"circuit_state": "open", "circuit_opened_at": fields.Datetime.now()})
     env.invalidate_all()
     Exception_ = env["integration.exception"].sudo()
     card = Exception_._record_failure(failed, "validation", error)
     wms_card = Exception_._record_failure(wms_failed, "rejected", wms_failed.error, severity="high")
+    resolved = Exception_._record_failure(fixed, "validation", fixed.error)
+    # Someone maps the unit; the message goes through (a day ago) and its card resolves.
+    _set(env, fixed, "done", 30, 3)
+    env.invalidate_all()
+    resolved._refresh_from_messages()
     return {
         "plants": plant1 | plant2,
         "mes": mes,
@@ -89,5 +96,6 @@ def make_cockpit_data(env):
         "wms": wms,
         "card": card,
         "wms_card": wms_card,
+        "resolved": resolved,
         "failed": failed,
     }

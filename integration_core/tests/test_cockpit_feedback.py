@@ -45,6 +45,7 @@ class TestCockpitFeedback(IntegrationCase):
         card = self.failed({"ref": "NOBODY"}).exception_id
         self.assertEqual(card.cause, "A new contact needs a name (code NOBODY).")
         self.assertEqual(card.name, "TEST_SYS/partner.upsert: " + card.cause)
+        self.assertTrue(card.title_has_cause, "the card does not repeat it under the title")
 
     def test_retry_that_works_says_done_and_the_card_resolves(self):
         message = self.failed({"ref": "LATE-1"})

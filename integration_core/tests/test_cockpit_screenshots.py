@@ -33,10 +33,14 @@ class TestCockpitScreenshots(HttpCase):
         )
         cls.cids = "-".join(str(c.id) for c in plants)
 
-    def capture(self, url, ready):
+    def capture(self, url, ready, height=800):
         """A PNG of ``url`` seen by an integration user once ``ready`` (JS) holds."""
         browser = ChromeBrowser(self)
         try:
+            browser._websocket_request(
+                "Emulation.setDeviceMetricsOverride",
+                params={"width": 1280, "height": height, "deviceScaleFactor": 1, "mobile": False},
+            )
             self.http_request_key = self.canonical_tag + "_browser_js"
             self.authenticate("int_user", "int_user", browser=browser)
             browser.set_cookie("cids", self.cids, "/", HOST)
@@ -66,11 +70,12 @@ class TestCockpitScreenshots(HttpCase):
         dashboard = self.capture(
             "/odoo/action-integration_core.integration_dashboard_action",
             "!!document.querySelector('.o_integration_latency .o_latency_row')",
+            height=1180,
         )
         self.save("dashboard.png", dashboard)
         kanban = self.capture(
             "/odoo/action-integration_core.integration_exception_action",
-            "document.querySelectorAll('.o_kanban_record .o_exception_card_title').length >= 2",
+            "document.querySelectorAll('.o_kanban_record:not(.o_kanban_ghost)').length >= 3",
         )
         self.save("exceptions-kanban.png", kanban)
         card = self.capture(

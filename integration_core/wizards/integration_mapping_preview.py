@@ -34,25 +34,21 @@ class IntegrationMappingPreview(models.TransientModel):
     issue_summary = fields.Char(compute="_compute_issue_summary")
     previewed = fields.Boolean(readonly=True)
 
-    @api.depends("mapping_id")
+    @api.depends("mapping_id", "message_id")
     def _compute_payload(self):
-        """Start from an example shaped like the mapping: its source paths, sample values."""
+        """The picked message's payload; else an example shaped like the mapping."""
         for wizard in self:
-            if wizard.payload or wizard.direction != "inbound":
-                continue
-            example = example_payload(wizard.mapping_id.line_ids)
-            wizard.payload = json.dumps(example, indent=2) if example else False
+            if wizard.message_id:
+                wizard.payload = wizard.message_id.get_payload()
+            elif not wizard.payload and wizard.direction == "inbound":
+                example = example_payload(wizard.mapping_id.line_ids)
+                wizard.payload = json.dumps(example, indent=2) if example else False
 
     @api.depends("issue_count")
     def _compute_issue_summary(self):
         for wizard in self:
             count = wizard.issue_count
             wizard.issue_summary = _("1 issue found") if count == 1 else _("%s issues found", count)
-
-    @api.onchange("message_id")
-    def _onchange_message_id(self):
-        if self.message_id:
-            self.payload = self.message_id.get_payload()
 
     def action_preview(self):
         """Map the sample and show the resulting values, or every issue found."""
@@ -122,22 +118,23 @@ def example_payload(lines):
 
 
 def _put(node, parts, value):
-    """Set ``value`` at ``parts`` below ``node``; a numeric part is a list index."""
-    head, rest = parts[0], parts[1:]
-    child = ([] if rest[0].isdigit() else {}) if rest else value
+    """Set ``value`` at the dotted ``parts`` below ``node``; a numeric part is a list index."""
+    for part, following in zip(parts, parts[1:], strict=False):
+        node = _slot(node, part, [] if following.isdigit() else {})
     if isinstance(node, list):
-        index = int(head)
-        node.extend(
-            {} if rest and not rest[0].isdigit() else [] for _ in range(index + 1 - len(node))
-        )
-        if not rest:
-            node[index] = value
-            return
-        if not node[index] and type(node[index]) is not type(child):
-            node[index] = child
-        _put(node[index], rest, value)
-        return
-    if not rest:
-        node.setdefault(head, value)
-        return
-    _put(node.setdefault(head, child), rest, value)
+        _slot(node, parts[-1], None)
+        node[int(parts[-1])] = value
+    else:
+        node.setdefault(parts[-1], value)
+
+
+def _slot(node, part, empty):
+    """The child of ``node`` at ``part`` (a key, or an index of a list), made ``empty``
+    when missing."""
+    if not isinstance(node, list):
+        return node.setdefault(part, empty)
+    index = int(part)
+    node.extend(None for _ in range(index + 1 - len(node)))
+    if node[index] is None:
+        node[index] = empty
+    return node[index]

@@ -28,7 +28,9 @@ class IntegrationMessageReplay(models.TransientModel):
     )
     reason = fields.Text(required=True, help="Why the payload is changed; kept in the audit log.")
     process_now = fields.Boolean(
-        default=True, help="Process the message at once instead of waiting for the queue."
+        string="Process at once",
+        default=True,
+        help="Process the message at once instead of waiting for the queue.",
     )
 
     @api.depends("message_id")

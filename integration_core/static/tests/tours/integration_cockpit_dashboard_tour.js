@@ -61,7 +61,7 @@ registry.category("web_tour.tours").add("integration_cockpit_dashboard", {
             run: "click",
         },
         {
-            trigger: ".o_list_view .o_data_row:contains(DASH_MES)",
+            trigger: ".o_list_view .o_data_row:contains(Plant 1 MES)",
         },
         {
             content: "Exactly the one failed message",

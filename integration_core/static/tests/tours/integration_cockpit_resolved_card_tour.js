@@ -12,7 +12,7 @@ registry.category("web_tour.tours").add("integration_cockpit_resolved_card", {
         },
         {
             content: "No cause box, no running age, no Retry, singular count",
-            trigger: `${card}:not(:has(.o_exception_card_cause)):not(:has(.fa-clock-o)):not(:has(button[name="action_retry"])):contains("1 message")`,
+            trigger: `${card}:not(:has(.o_exception_card_cause)):not(:has(.o_exception_card_age)):not(:has(button[name="action_retry"])):contains("1 message")`,
         },
         {
             content: "The Resolved column's bar tells closed from open: all green",
