@@ -59,7 +59,7 @@ class IntegrationMessage(models.Model):
     ordering_key = fields.Char(string="Ordering key", readonly=True)
     sequence = fields.Integer(readonly=True, help="Order among messages of one ordering key.")
     correlation_id = fields.Char(string="Correlation ID", readonly=True, index="btree_not_null")
-    attempts = fields.Integer(string="Attempts", readonly=True)
+    attempts = fields.Integer(string="Tries so far", readonly=True)
     next_attempt_at = fields.Datetime(string="Next attempt", readonly=True)
     lease_until = fields.Datetime(string="Lease until", readonly=True)
     leased_by = fields.Char(string="Leased by", readonly=True)
@@ -95,9 +95,7 @@ class IntegrationMessage(models.Model):
         string="Sequence in payload",
         help="The per-business-key sequence the sender put in the payload.",
     )
-    exception_id = fields.Many2one(
-        "integration.exception", string="Exception", readonly=True, index="btree_not_null"
-    )
+    exception_id = fields.Many2one("integration.exception", readonly=True, index="btree_not_null")
     attempt_ids = fields.One2many(
         "integration.message.attempt", "message_id", string="Tries", readonly=True
     )

@@ -1,5 +1,7 @@
 import json
 
+from lxml import etree
+
 from odoo.tests import HttpCase, tagged
 
 from .cockpit_data import make_cockpit_data
@@ -9,8 +11,26 @@ from .common import make_integration_users, with_encryption_key
 # action offers, and fails on the first client error (console errors fail browser_js too).
 OPEN_EVERY_ACTION = """
 (async () => {
-    const actions = %s;
+    const [filters, actions] = %s;
     const env = odoo.__WOWL_DEBUG__.root.env;
+    const { Domain } = odoo.loader.modules.get("@web/core/domain");
+    const { evaluateExpr } = odoo.loader.modules.get("@web/core/py_js/py");
+    const { user } = odoo.loader.modules.get("@web/core/user");
+    const { getGroupBy } = odoo.loader.modules.get("@web/search/utils/group_by");
+    for (const filter of filters) {
+        try {
+            if (filter.domain) {
+                new Domain(filter.domain).toList(user.context);
+            }
+            if (filter.context) {
+                const context = evaluateExpr(filter.context, user.context);
+                [].concat(context.group_by || []).forEach((groupBy) => getGroupBy(groupBy));
+            }
+        } catch (error) {
+            throw new Error(`filter ${filter.view}/${filter.name}: ${error.message}`);
+        }
+    }
+    console.log(`evaluated ${filters.length} filters`);
     const waitFor = async (selector, what) => {
         for (let i = 0; i < 200; i++) {
             if (document.querySelector(".o_error_dialog")) {
@@ -88,7 +108,34 @@ class TestCockpitBrowser(HttpCase):
             actions.append(row)
         return actions
 
+    def search_filters(self):
+        """Every filter of the suite's search views: its domain and context as written."""
+        modules = ["integration_core", "integration_mes", "integration_wms"]
+        modules += ["integration_legacy_erp", "manufacturing_integration"]
+        view_ids = (
+            self.env["ir.model.data"]
+            .search([("module", "in", modules), ("model", "=", "ir.ui.view")])
+            .mapped("res_id")
+        )
+        filters = []
+        for view in self.env["ir.ui.view"].browse(view_ids).filtered(lambda v: v.type == "search"):
+            for node in etree.fromstring(view.arch_db).iter("filter"):
+                if node.get("domain") or node.get("context"):
+                    filters.append(
+                        {
+                            "view": view.xml_id,
+                            "name": node.get("name"),
+                            "domain": node.get("domain"),
+                            "context": node.get("context"),
+                        }
+                    )
+        return filters
+
     def test_every_integration_menu_action_opens_without_a_client_error(self):
+        """Every filter of every search view evaluates in the web client, and every action
+        of the Integration menus opens in each of its views with its default filters."""
+        filters = self.search_filters()
+        self.assertIn("last_24h", {f["name"] for f in filters})
         actions = self.menu_actions()
         names = {row["menu"] for row in actions}
         self.assertIn("Integration/Monitoring/Throughput and latency", names)
@@ -102,7 +149,7 @@ class TestCockpitBrowser(HttpCase):
                 manager.write({"groups_id": [(4, group.id)]})
         self.browser_js(
             "/odoo",
-            OPEN_EVERY_ACTION % json.dumps(actions),
+            OPEN_EVERY_ACTION % json.dumps([filters, actions]),
             ready="!!(odoo.__WOWL_DEBUG__ && odoo.__WOWL_DEBUG__.root)",
             login="int_manager",
             cookies=self.cids,

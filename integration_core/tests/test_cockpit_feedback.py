@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from ..lib.explanations import first_sentence, headline
@@ -95,3 +95,28 @@ class TestCockpitFeedback(IntegrationCase):
         self.assertIn(f'href="/odoo/res.partner/{partner.id}"', message.result_links)
         self.assertIn("Linked Ltd", message.result_links)
         self.assertEqual(message.payload_sequence, "7")
+
+    def test_flows_in_use_are_archived_not_deleted(self):
+        self.failed({"ref": "KEEP-1"})
+        manager = self.users["manager"]
+        flow = self.flow.with_user(manager)
+        with self.assertRaisesRegex(UserError, "archive it instead"):
+            flow.unlink()
+        flow.action_archive()
+        self.assertEqual((flow.active, flow.state), (False, "retired"))
+        self.assertTrue(self.Message.search([("flow_id", "=", flow.id)]), "messages kept")
+        draft = (
+            self.env["integration.flow"]
+            .with_user(manager)
+            .create(
+                {
+                    "name": "Unused",
+                    "code": "unused.draft",
+                    "endpoint_id": self.endpoint.id,
+                    "direction": "inbound",
+                    "handler": "integration.handler.noop",
+                }
+            )
+        )
+        draft.unlink()
+        self.assertFalse(draft.exists(), "an unused draft may still be deleted")

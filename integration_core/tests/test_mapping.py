@@ -339,6 +339,19 @@ class TestMappingConfiguration(MappingCase):
 
 
 @tagged("post_install", "-at_install")
+class TestMappingArchive(MappingCase):
+    def test_the_mapping_a_flow_uses_cannot_be_archived_or_deleted(self):
+        self.go_live()
+        self.assertEqual(self.contacts.mapping_id, self.mapping)
+        with self.assertRaisesRegex(UserError, "A flow uses this mapping version"):
+            self.mapping.action_archive()
+        with self.assertRaises(UserError):
+            self.mapping.unlink()
+        draft = self.env["integration.mapping"].browse(self.mapping.action_new_version()["res_id"])
+        draft.action_archive()
+        self.assertFalse(draft.active, "an unused draft version is archived")
+
+
 class TestMappingPreview(MappingCase):
     def preview(self, **values):
         wizard = self.env["integration.mapping.preview"].create(
