@@ -144,13 +144,17 @@ class IntegrationException(models.Model):
             closed = record.state in ("resolved", "ignored")
             record.attention = record.state if closed else record.severity or "medium"
 
-    @api.depends("closed_at", "closed_how", "closed_by_id")
+    @api.depends("state", "closed_at", "closed_how", "closed_by_id")
     def _compute_closed_summary(self):
+        states = dict(self._fields["state"]._description_selection(self.env))
         for record in self:
-            if record.state not in ("resolved", "ignored") or not record.closed_at:
+            if record.state not in ("resolved", "ignored"):
                 record.closed_summary = False
                 continue
-            when = fields.Datetime.context_timestamp(record, record.closed_at)
+            # Cards closed before the closing was recorded fall back on their last change.
+            when = fields.Datetime.context_timestamp(
+                record, record.closed_at or record.write_date or fields.Datetime.now()
+            )
             words = {
                 "by_itself": _("Resolved by itself: its messages went through"),
                 "by_person": _("Marked resolved by %s", record.closed_by_id.name),
@@ -158,7 +162,7 @@ class IntegrationException(models.Model):
             }
             record.closed_summary = _(
                 "%(how)s, %(when)s",
-                how=words.get(record.closed_how, record.state),
+                how=words.get(record.closed_how) or states[record.state],
                 when=when.strftime("%Y-%m-%d %H:%M"),
             )
 

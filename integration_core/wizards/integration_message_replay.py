@@ -49,7 +49,7 @@ class IntegrationMessageReplay(models.TransientModel):
         self.ensure_one()
         message = self.message_id
         self.env["integration.message.edit"]._replace_payload(
-            message, self.payload or "", self.reason
+            message, _unless_reindented(message.get_payload(), self.payload or ""), self.reason
         )
         message.action_retry()
         if self.process_now:
@@ -78,5 +78,14 @@ def _pretty(text):
     """JSON text indented for a person to edit; any other text as it is."""
     try:
         return json.dumps(json.loads(text), indent=2, ensure_ascii=False) if text else text
+    except ValueError:
+        return text
+
+
+def _unless_reindented(original, text):
+    """``text`` as the person wrote it; the original itself when the correction only
+    re-indents it (so the edit log refuses it as unchanged)."""
+    try:
+        return original if json.loads(original) == json.loads(text) else text
     except ValueError:
         return text
