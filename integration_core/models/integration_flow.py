@@ -186,12 +186,12 @@ class IntegrationFlow(models.Model):
         return super().write(vals)
 
     def unlink(self):
-        used = self.filtered(lambda f: f.state != "draft" or f.message_count)
+        used = self.filtered(lambda f: f.state == "active" or f.message_count)
         if used:
             raise UserError(
                 _(
-                    "Flow %s is in use (approved, active, retired or with messages): archive it "
-                    "instead; its messages and history are kept.",
+                    "Flow %s is in use (active, or with messages): archive it instead; its "
+                    "messages and history are kept.",
                     ", ".join(used.mapped("code")),
                 )
             )

@@ -102,7 +102,12 @@ class TestCockpitBrowser(HttpCase):
             else:
                 row["target"] = action.target
                 views = action.view_mode.split(",")
-                record = self.env[action.res_model].search([], limit=1)
+                record = (
+                    self.env[action.res_model]
+                    .with_user(self.users["manager"])
+                    .with_context(allowed_company_ids=self.data["plants"].ids)
+                    .search([], limit=1)
+                )
                 row["first_id"] = record.id
                 row["views"] = [v for v in views if v != "form" or record or action.target == "new"]
             actions.append(row)
@@ -136,17 +141,17 @@ class TestCockpitBrowser(HttpCase):
         of the Integration menus opens in each of its views with its default filters."""
         filters = self.search_filters()
         self.assertIn("last_24h", {f["name"] for f in filters})
-        actions = self.menu_actions()
-        names = {row["menu"] for row in actions}
-        self.assertIn("Integration/Monitoring/Throughput and latency", names)
-        self.assertIn("Integration/Monitoring/Failures by category", names)
-        self.assertIn("Integration/Overview", names)
         manager = self.users["manager"]
         manager.write({"groups_id": [(4, self.env.ref("base.group_system").id)]})
         for connector_group in ("mrp.group_mrp_manager", "stock.group_stock_manager"):
             group = self.env.ref(connector_group, raise_if_not_found=False)
             if group:
                 manager.write({"groups_id": [(4, group.id)]})
+        actions = self.menu_actions()
+        names = {row["menu"] for row in actions}
+        self.assertIn("Integration/Monitoring/Throughput and latency", names)
+        self.assertIn("Integration/Monitoring/Failures by category", names)
+        self.assertIn("Integration/Overview", names)
         self.browser_js(
             "/odoo",
             OPEN_EVERY_ACTION % json.dumps([filters, actions]),
