@@ -189,7 +189,12 @@ class IntegrationEndpoint(models.Model):
         help="Seconds from receipt to done for 95% of the messages done in the last 24 hours.",
     )
     health = fields.Selection(
-        [("ok", "Healthy"), ("warning", "Needs attention"), ("critical", "Down")],
+        [
+            ("ok", "Healthy"),
+            ("idle", "No traffic"),
+            ("warning", "Needs attention"),
+            ("critical", "Down"),
+        ],
         compute="_compute_health",
     )
 
@@ -234,6 +239,8 @@ class IntegrationEndpoint(models.Model):
                 else "warning"
                 if endpoint.failed_count or endpoint.circuit_state == "half_open"
                 else "ok"
+                if tries or endpoint.done_recent_count or endpoint.backlog_count
+                else "idle"
             )
 
     @api.depends_context("uid")

@@ -39,7 +39,7 @@ class TestCockpitMonitoring(IntegrationCase):
         self.assertEqual(endpoint.health, "warning", "a failed message needs attention")
         failed.action_cancel()
         endpoint.invalidate_recordset()
-        self.assertEqual(endpoint.health, "ok", "fewer than 10% of last hour's tries failed")
+        self.assertEqual(endpoint.health, "ok", "no message fails now")
         endpoint.sudo().write({"circuit_state": "open", "circuit_opened_at": "2026-01-01"})
         self.assertEqual(endpoint.health, "critical")
 
@@ -70,6 +70,7 @@ class TestCockpitMonitoring(IntegrationCase):
         endpoint = self.endpoint
         self.assertEqual((endpoint.tries_count, endpoint.done_recent_count), (0, 0))
         self.assertFalse(endpoint.last_ok_at, "no traffic yet: nothing to show as success")
+        self.assertEqual(endpoint.health, "idle", "no traffic is not called healthy")
         failed = self.enqueue([{"ref": f"NO-NAME-{n}"} for n in range(3)])
         self.run_queue()
         endpoint.invalidate_recordset()
