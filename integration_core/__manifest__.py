@@ -23,10 +23,14 @@
         "views/integration_ownership_views.xml",
         "views/integration_value_map_views.xml",
         "views/integration_mapping_views.xml",
+        "views/integration_dashboard_views.xml",
         "views/integration_menus.xml",
         "views/integration_monitoring_views.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "integration_core/static/src/**/*",
+        ],
         "web.assets_tests": [
             "integration_core/static/tests/tours/*.js",
         ],

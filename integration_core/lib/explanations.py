@@ -4,6 +4,8 @@ One entry per category of ``integration.exception``: ``what`` says what went wro
 says what usually fixes it. The flow's runbook, when it has one, says more for that flow.
 """
 
+import re
+
 EXPLANATIONS = {
     "transport": {
         "what": "Odoo could not reach the other system (it was down, too slow or refused the "
@@ -14,14 +16,14 @@ EXPLANATIONS = {
     "rejected": {
         "what": "The other system received the message and refused it. Its answer is shown "
         "below; it usually names the value it did not accept.",
-        "action": "Correct the value the other system complained about (in Odoo, or with "
-        "Edit payload and replay), then replay. If the other system is wrong, ask its team.",
+        "action": "Correct the value the other system complained about, in Odoo or with Edit "
+        "and replay. If the other system is wrong, ask its team.",
     },
     "validation": {
         "what": "The message Odoo received is incomplete or contains a value Odoo cannot "
         "use, so nothing was recorded.",
         "action": "Ask the sending system to send a corrected message, or fix the value with "
-        "Edit payload and replay. Ignore it (with a reason) if it should never be applied.",
+        "Edit and replay. Ignore it (with a reason) if it should never be applied.",
     },
     "handler": {
         "what": "Odoo failed while recording the message: this is usually a configuration "
@@ -70,3 +72,28 @@ def age_label(seconds):
     if seconds < 86400:
         return f"{seconds // 3600} h"
     return f"{seconds // 86400} d"
+
+
+def first_sentence(text):
+    """The first sentence of ``text`` (up to its first full stop followed by a space, or its
+    first line), complete: never cut."""
+    line = ((text or "").strip().splitlines() or [""])[0].strip()
+    match = re.search(r"[.!?](\s|$)", line)
+    return line[: match.start() + 1] if match else line
+
+
+def headline(text, limit=120):
+    """``text`` shortened to at most ``limit`` characters at a word boundary, with an ellipsis
+    when something was left out; short texts come back whole."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:-") + "…"
+
+
+def plural(count, one, many):
+    """``1 message`` / ``2 messages``."""
+    return f"{count} {one if count == 1 else many}"

@@ -26,3 +26,4 @@ from . import integration_value_map_line
 from . import integration_mapping
 from . import integration_mapping_line
 from . import integration_handler_mapping
+from . import integration_dashboard

@@ -44,7 +44,10 @@ class IntegrationAlertRule(models.Model):
         "Failure rate: percent of tries.",
     )
     window_minutes = fields.Integer(
-        default=60, tracking=True, help="Failure rate: how far back tries are counted."
+        string="Window (minutes)",
+        default=60,
+        tracking=True,
+        help="Failure rate: how far back tries are counted.",
     )
     min_attempts = fields.Integer(
         default=10, help="Failure rate: fewer tries than this in the window never alert."
@@ -54,10 +57,10 @@ class IntegrationAlertRule(models.Model):
         "res.groups", string="Responsible group", tracking=True, help="Also told by mail."
     )
     in_breach = fields.Boolean(readonly=True, copy=False)
-    episode_started_at = fields.Datetime(readonly=True, copy=False)
+    episode_started_at = fields.Datetime(string="Episode started", readonly=True, copy=False)
     episode_count = fields.Integer(string="Episodes", readonly=True, copy=False)
     last_value = fields.Float(readonly=True, copy=False, help="Value at the last check.")
-    last_checked_at = fields.Datetime(readonly=True, copy=False)
+    last_checked_at = fields.Datetime(string="Last checked", readonly=True, copy=False)
 
     @api.depends("flow_id.company_id", "endpoint_id.company_id")
     def _compute_company_id(self):

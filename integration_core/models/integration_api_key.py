@@ -32,7 +32,7 @@ class IntegrationApiKey(models.Model):
     key_prefix = fields.Char(readonly=True, index=True, copy=False)
     key_hash = fields.Char(readonly=True, copy=False, groups="base.group_system")
     active = fields.Boolean(default=True)
-    last_used_at = fields.Datetime(readonly=True)
+    last_used_at = fields.Datetime(string="Last used", readonly=True)
 
     _sql_constraints = [("prefix_unique", "unique(key_prefix)", "Key prefixes are unique.")]
 

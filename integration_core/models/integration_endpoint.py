@@ -36,6 +36,7 @@ class IntegrationEndpoint(models.Model):
     active = fields.Boolean(default=True, tracking=True)
     system_type = fields.Selection(
         [("generic", "Generic")],
+        string="System kind",
         required=True,
         default="generic",
         tracking=True,
@@ -72,9 +73,17 @@ class IntegrationEndpoint(models.Model):
     )
     verify_tls = fields.Boolean(string="Verify TLS certificates", default=True, tracking=True)
     connect_timeout = fields.Float(
-        default=5.0, tracking=True, help="Seconds to wait for a connection."
+        string="Connect timeout (seconds)",
+        default=5.0,
+        tracking=True,
+        help="Seconds to wait for a connection.",
     )
-    read_timeout = fields.Float(default=30.0, tracking=True, help="Seconds to wait for an answer.")
+    read_timeout = fields.Float(
+        string="Read timeout (seconds)",
+        default=30.0,
+        tracking=True,
+        help="Seconds to wait for an answer.",
+    )
     auth_type = fields.Selection(
         [
             ("none", "None"),
@@ -84,13 +93,16 @@ class IntegrationEndpoint(models.Model):
             ("hmac", "HMAC-signed body"),
             ("oauth2", "OAuth2 client credentials"),
         ],
+        string="Authentication",
         default="none",
         required=True,
         tracking=True,
     )
     username = fields.Char(help="Basic or AMQP user, or OAuth2 client id.", tracking=True)
     auth_header = fields.Char(
-        default="X-API-Key", help="Header carrying the API key or the HMAC signature."
+        string="Credential header",
+        default="X-API-Key",
+        help="Header carrying the API key or the HMAC signature.",
     )
     oauth_token_url = fields.Char(string="OAuth2 token URL", tracking=True)
     oauth_scope = fields.Char(string="OAuth2 scope")
@@ -101,7 +113,7 @@ class IntegrationEndpoint(models.Model):
         help="Password, token, API key, HMAC secret or client secret. Write-only: it is "
         "stored encrypted and never shown again.",
     )
-    secret_is_set = fields.Boolean(compute="_compute_secret")
+    secret_is_set = fields.Boolean(string="Credential set", compute="_compute_secret")
     amqp_exchange = fields.Char(string="AMQP exchange", tracking=True)
     amqp_queue = fields.Char(
         string="AMQP inbound queue", tracking=True, help="Queue the consumer reads."
@@ -113,6 +125,7 @@ class IntegrationEndpoint(models.Model):
     )
     # Inbound API
     rate_limit_per_minute = fields.Integer(
+        string="Rate limit (requests per minute)",
         default=600,
         tracking=True,
         help="Inbound HTTP requests accepted per minute; 0 means no limit.",
@@ -140,18 +153,31 @@ class IntegrationEndpoint(models.Model):
         readonly=True,
         copy=False,
     )
-    circuit_failures = fields.Integer(readonly=True, copy=False)
-    circuit_opened_at = fields.Datetime(readonly=True, copy=False)
+    circuit_failures = fields.Integer(string="Consecutive failures", readonly=True, copy=False)
+    circuit_opened_at = fields.Datetime(string="Circuit opened", readonly=True, copy=False)
     circuit_threshold = fields.Integer(
-        default=5, tracking=True, help="Consecutive transient failures that open the circuit."
+        string="Circuit threshold (failures)",
+        default=5,
+        tracking=True,
+        help="Consecutive transient failures that open the circuit.",
     )
     circuit_cooldown = fields.Integer(
+        string="Circuit cool-down (seconds)",
         default=60,
         tracking=True,
         help="Seconds the circuit stays open before one probe is let through.",
     )
-    last_success_at = fields.Datetime(readonly=True, copy=False)
-    last_failure_at = fields.Datetime(readonly=True, copy=False)
+    last_success_at = fields.Datetime(string="Last successful request", readonly=True, copy=False)
+    last_ok_at = fields.Datetime(
+        compute="_compute_health",
+        string="Last success",
+        help="The last message done, received or sent, or the last successful request.",
+    )
+    tries_count = fields.Integer(
+        compute="_compute_health", string="Tries (last hour)", help="Deferrals not counted."
+    )
+    done_recent_count = fields.Integer(compute="_compute_health", string="Done (last 24 h)")
+    last_failure_at = fields.Datetime(string="Last failure", readonly=True, copy=False)
     backlog_count = fields.Integer(compute="_compute_health", string="Backlog")
     failed_count = fields.Integer(compute="_compute_health", string="Failed messages")
     oldest_pending_at = fields.Datetime(compute="_compute_health", string="Oldest unfinished")
@@ -165,7 +191,12 @@ class IntegrationEndpoint(models.Model):
         help="Seconds from receipt to done for 95% of the messages done in the last 24 hours.",
     )
     health = fields.Selection(
-        [("ok", "Healthy"), ("warning", "Needs attention"), ("critical", "Down")],
+        [
+            ("ok", "Healthy"),
+            ("idle", "No traffic"),
+            ("warning", "Needs attention"),
+            ("critical", "Down"),
+        ],
         compute="_compute_health",
     )
 
@@ -189,19 +220,29 @@ class IntegrationEndpoint(models.Model):
         backlog = message_stats.backlog(self.env, "endpoint_id", ids)
         rates = message_stats.failure_rate(self.env, "endpoint_id", ids, HEALTH_WINDOW_MINUTES)
         latency = message_stats.latency(self.env, "endpoint_id", ids)
+        done = message_stats.last_done(self.env, "endpoint_id", ids)
+        recent = message_stats.done_count(self.env, "endpoint_id", ids)
         for endpoint in self:
             endpoint.backlog_count, endpoint.oldest_pending_at, endpoint.failed_count = backlog.get(
                 endpoint.id, (0, False, 0)
             )
             failed, tries = rates.get(endpoint.id, (0, 0))
+            endpoint.tries_count = tries
             endpoint.failure_rate = 100.0 * failed / tries if tries else 0.0
             endpoint.latency_p50, endpoint.latency_p95 = latency.get(endpoint.id, (0.0, 0.0))
+            endpoint.done_recent_count = recent.get(endpoint.id, 0)
+            moments = [m for m in (endpoint.last_success_at, done.get(endpoint.id)) if m]
+            endpoint.last_ok_at = max(moments) if moments else False
+            # The status follows what fails now (failed messages, the circuit), not the
+            # failure rate of the last hour, which stays high for a while after a fix.
             endpoint.health = (
                 "critical"
                 if endpoint.circuit_state == "open"
                 else "warning"
-                if endpoint.failed_count or endpoint.failure_rate >= 10
+                if endpoint.failed_count or endpoint.circuit_state == "half_open"
                 else "ok"
+                if tries or endpoint.done_recent_count or endpoint.backlog_count
+                else "idle"
             )
 
     @api.depends_context("uid")

@@ -7,7 +7,7 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..lib.explanations import age_label, explain
+from ..lib.explanations import age_label, explain, first_sentence, headline, plural
 from ..tools import access
 
 CATEGORIES = [
@@ -19,6 +19,8 @@ CATEGORIES = [
     ("missing_master_data", "Missing master data"),
     ("ownership_conflict", "Ownership conflict"),
 ]
+# A retry tries this many messages at once in the person's request; the rest go to the queue.
+RETRY_NOW_LIMIT = 50
 
 
 class IntegrationException(models.Model):
@@ -44,7 +46,9 @@ class IntegrationException(models.Model):
         tracking=True,
         group_expand=True,
     )
-    state_sequence = fields.Integer(compute="_compute_state_sequence", store=True)
+    state_sequence = fields.Integer(
+        string="Stage order", compute="_compute_state_sequence", store=True
+    )
     fingerprint = fields.Char(required=True, index=True, readonly=True)
     flow_id = fields.Many2one("integration.flow", readonly=True, index=True)
     endpoint_id = fields.Many2one("integration.endpoint", readonly=True, index=True)
@@ -53,11 +57,42 @@ class IntegrationException(models.Model):
     integration_message_ids = fields.One2many(
         "integration.message", "exception_id", string="Affected messages"
     )
-    message_count = fields.Integer(compute="_compute_message_count", store=True)
-    first_seen_at = fields.Datetime(readonly=True, default=fields.Datetime.now)
-    last_seen_at = fields.Datetime(readonly=True, default=fields.Datetime.now)
+    message_count = fields.Integer(
+        string="Message count", compute="_compute_message_count", store=True
+    )
+    first_seen_at = fields.Datetime(string="First seen", readonly=True, default=fields.Datetime.now)
+    last_seen_at = fields.Datetime(string="Last seen", readonly=True, default=fields.Datetime.now)
     user_id = fields.Many2one("res.users", string="Assigned to", tracking=True)
-    ignore_reason = fields.Text(readonly=True, tracking=True)
+    ignore_reason = fields.Text(string="Ignored because", readonly=True, tracking=True)
+    cause = fields.Char(compute="_compute_cause", help="The first sentence of the error, complete.")
+    title_has_cause = fields.Boolean(
+        compute="_compute_cause", help="The title already carries the whole cause."
+    )
+    closed_at = fields.Datetime(string="Closed", readonly=True, copy=False)
+    closed_by_id = fields.Many2one("res.users", string="Closed by", readonly=True, copy=False)
+    closed_how = fields.Selection(
+        [
+            ("by_itself", "Its messages went through"),
+            ("by_person", "Marked resolved"),
+            ("ignored", "Ignored"),
+        ],
+        string="How it closed",
+        readonly=True,
+        copy=False,
+    )
+    closed_summary = fields.Char(compute="_compute_closed_summary", string="Closed how")
+    attention = fields.Selection(
+        [
+            ("high", "High severity"),
+            ("medium", "Medium severity"),
+            ("low", "Low severity"),
+            ("resolved", "Resolved"),
+            ("ignored", "Ignored"),
+        ],
+        compute="_compute_attention",
+        store=True,
+        help="Severity while open, how it ended once closed: the kanban's bars.",
+    )
     failing_count = fields.Integer(
         compute="_compute_failing_count", string="Still failing", help="Messages not done yet."
     )
@@ -96,6 +131,40 @@ class IntegrationException(models.Model):
         )
         for record in self:
             record.failing_count = counts.get(record, 0)
+
+    @api.depends("error", "name")
+    def _compute_cause(self):
+        for record in self:
+            record.cause = first_sentence(record.error) or False
+            record.title_has_cause = bool(record.cause) and record.cause in (record.name or "")
+
+    @api.depends("state", "severity")
+    def _compute_attention(self):
+        for record in self:
+            closed = record.state in ("resolved", "ignored")
+            record.attention = record.state if closed else record.severity or "medium"
+
+    @api.depends("state", "closed_at", "closed_how", "closed_by_id")
+    def _compute_closed_summary(self):
+        states = dict(self._fields["state"]._description_selection(self.env))
+        for record in self:
+            if record.state not in ("resolved", "ignored"):
+                record.closed_summary = False
+                continue
+            # Cards closed before the closing was recorded fall back on their last change.
+            when = fields.Datetime.context_timestamp(
+                record, record.closed_at or record.write_date or fields.Datetime.now()
+            )
+            words = {
+                "by_itself": _("Resolved by itself: its messages went through"),
+                "by_person": _("Marked resolved by %s", record.closed_by_id.name),
+                "ignored": _("Ignored by %s", record.closed_by_id.name),
+            }
+            record.closed_summary = _(
+                "%(how)s, %(when)s",
+                how=words.get(record.closed_how) or states[record.state],
+                when=when.strftime("%Y-%m-%d %H:%M"),
+            )
 
     def _compute_age(self):
         now = fields.Datetime.now()
@@ -149,7 +218,20 @@ class IntegrationException(models.Model):
             raise UserError(
                 _("Use Ignore to say why: an exception is never ignored without a reason.")
             )
+        if "state" in vals:
+            vals = dict(vals, **self._closing_values(vals["state"]))
         return super().write(vals)
+
+    def _closing_values(self, state):
+        """When and how a card closes, cleared when it reopens. The system resolves cards
+        with sudo when their messages succeed; a person moving the stage does not."""
+        if state == "resolved":
+            how = "by_itself" if self.env.su else "by_person"
+        elif state == "ignored":
+            how = "ignored"
+        else:
+            return {"closed_at": False, "closed_by_id": False, "closed_how": False}
+        return {"closed_at": fields.Datetime.now(), "closed_by_id": self.env.uid, "closed_how": how}
 
     @api.model
     def _fingerprint(self, flow, category, error, cause=None):
@@ -209,17 +291,60 @@ class IntegrationException(models.Model):
 
     # ------------------------------------------------------------------ actions
     def action_retry(self):
-        """Send every failed or waiting message of the cards back to the queue."""
+        """Send the cards' failed or waiting messages back to the queue and try them at once,
+        in the caller's transaction; say what happened. Cards whose messages fail again go
+        back to New."""
         access.require_integration_user(self.env, _("retry messages"))
         messages = self.integration_message_ids.filtered(lambda m: m.state in ("dead", "waiting"))
         if not messages:
             raise UserError(_("No failed or waiting message to retry."))
         messages.action_retry()
         self.filtered(lambda e: e.state == "new").write({"state": "in_progress"})
+        now = messages[:RETRY_NOW_LIMIT]
+        self.env["integration.queue.worker"].sudo()._process_now(now.sudo())
+        messages.invalidate_recordset()
+        self.invalidate_recordset()
+        failed = messages.filtered(lambda m: m.state == "dead")
+        failed.exception_id.filtered(lambda e: e.state == "in_progress").write({"state": "new"})
         for exception in self:
-            count = len(messages.filtered(lambda m, e=exception: m.exception_id == e))
-            exception.message_post(body=_("%s message(s) sent back to the queue.", count))
-        return True
+            mine = messages.filtered(lambda m, e=exception: m in e.integration_message_ids)
+            exception.message_post(body=_("Retry: %s.", self._retry_outcome(mine)))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Retried %s", plural(len(messages), _("message"), _("messages"))),
+                "message": self._retry_outcome(messages, failed[:1].error),
+                "type": "danger"
+                if failed
+                else "success"
+                if set(messages.mapped("state")) <= {"done", "cancelled"}
+                else "warning",
+                "sticky": bool(failed),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    @api.model
+    def _retry_outcome(self, messages, error=None):
+        """What a retry did, in words: done, failed again (with the new error), still queued."""
+        counts = defaultdict(int)
+        for message in messages:
+            counts[message.state] += 1
+        parts = []
+        if counts["done"]:
+            parts.append(_("%s done", counts["done"]))
+        if counts["dead"]:
+            parts.append(_("%s failed again", counts["dead"]))
+        if counts["waiting"]:
+            parts.append(_("%s waiting for master data", counts["waiting"]))
+        queued = counts["pending"] + counts["processing"]
+        if queued:
+            parts.append(_("%s queued, processed shortly", queued))
+        text = ", ".join(parts) or _("nothing to do")
+        if error:
+            text = _("%(outcome)s. The new attempt's error: %(error)s", outcome=text, error=error)
+        return text
 
     def action_assign_to_me(self):
         access.require_integration_user(self.env, _("take exceptions"))
@@ -262,5 +387,6 @@ def _related_refs(rows):
 
 
 def _title(flow, category, error):
-    first_line = ((error or "").strip().splitlines() or [dict(CATEGORIES)[category]])[0]
-    return f"{flow.endpoint_id.code}/{flow.code}: {first_line[:120]}"
+    """``ENDPOINT/flow: cause``, cut at a word (with an ellipsis) when the cause is long."""
+    cause = first_sentence(error) or dict(CATEGORIES).get(category, category)
+    return headline(f"{flow.endpoint_id.code}/{flow.code}: {cause}", 160)

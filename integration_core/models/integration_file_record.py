@@ -17,7 +17,7 @@ class IntegrationFileRecord(models.Model):
     checksum = fields.Char(required=True, readonly=True, help="SHA-256 of the content.")
     size = fields.Integer(readonly=True)
     message_id = fields.Many2one("integration.message", readonly=True, ondelete="set null")
-    received_at = fields.Datetime(readonly=True, default=fields.Datetime.now)
+    received_at = fields.Datetime(string="Received", readonly=True, default=fields.Datetime.now)
 
     _sql_constraints = [
         (

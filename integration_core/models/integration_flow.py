@@ -10,7 +10,7 @@ class IntegrationFlow(models.Model):
     _name = "integration.flow"
     _description = "Integration Flow"
     _inherit = ["mail.thread", "integration.api.cache.mixin"]
-    _api_cache_fields = {"code", "endpoint_id", "direction", "state", "ordering_key_path"}
+    _api_cache_fields = {"code", "endpoint_id", "direction", "state", "ordering_key_path", "active"}
     _order = "endpoint_id, sequence, code"
 
     name = fields.Char(required=True, tracking=True)
@@ -20,6 +20,9 @@ class IntegrationFlow(models.Model):
         help="Message type as external systems name it in URLs, e.g. production.performance.",
     )
     sequence = fields.Integer(default=10)
+    active = fields.Boolean(
+        default=True, tracking=True, help="Archived flows are retired: kept with their messages."
+    )
     endpoint_id = fields.Many2one(
         "integration.endpoint", required=True, ondelete="restrict", index=True, tracking=True
     )
@@ -59,7 +62,9 @@ class IntegrationFlow(models.Model):
         help="Only active flows accept and process messages. A manager approves a flow (and "
         "its mapping) before it can be activated.",
     )
-    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
+    approved_by_id = fields.Many2one(
+        "res.users", string="Approved by", readonly=True, copy=False, tracking=True
+    )
     mapping_id = fields.Many2one(
         "integration.mapping",
         string="Mapping in use",
@@ -78,32 +83,48 @@ class IntegrationFlow(models.Model):
         help="Messages are still accepted but wait until the flow is resumed.",
     )
     ordering_key_path = fields.Char(
+        string="Ordering key path",
         tracking=True,
         help="Dotted path in the payload whose value orders messages, e.g. work_order. "
         "A message waits while an earlier one with the same value is unfinished.",
     )
     batch_size = fields.Integer(
-        default=100, tracking=True, help="Messages claimed per batch by a worker."
+        string="Batch size (messages)",
+        default=100,
+        tracking=True,
+        help="Messages claimed per batch by a worker.",
     )
-    max_attempts = fields.Integer(default=8, tracking=True, help="Tries before a message is dead.")
+    max_attempts = fields.Integer(
+        string="Max attempts", default=8, tracking=True, help="Tries before a message is dead."
+    )
     retry_base_seconds = fields.Integer(
-        default=10, tracking=True, help="Delay before the first retry."
+        string="First retry delay (seconds)",
+        default=10,
+        tracking=True,
+        help="Delay before the first retry.",
     )
     retry_cap_seconds = fields.Integer(
-        default=3600, tracking=True, help="Longest delay between two tries."
+        string="Retry cap (seconds)",
+        default=3600,
+        tracking=True,
+        help="Longest delay between two tries.",
     )
     lease_seconds = fields.Integer(
+        string="Lease (seconds)",
         default=300,
         tracking=True,
         help="A message processing longer than this is presumed crashed and retried.",
     )
     waiting_deadline_minutes = fields.Integer(
+        string="Waiting deadline (minutes)",
         default=1440,
         tracking=True,
         help="How long a message may wait for missing master data before people must act.",
     )
     sla_minutes = fields.Integer(
-        tracking=True, help="A message should be done within this many minutes."
+        string="SLA (minutes)",
+        tracking=True,
+        help="A message should be done within this many minutes.",
     )
     lifecycle = fields.Selection(
         [("strategic", "Strategic"), ("temporary", "Temporary coexistence")],
@@ -112,22 +133,29 @@ class IntegrationFlow(models.Model):
         tracking=True,
     )
     sunset_date = fields.Date(
-        tracking=True, help="When a temporary coexistence flow is planned to end."
+        string="Sunset date",
+        tracking=True,
+        help="When a temporary coexistence flow is planned to end.",
     )
     request_method = fields.Selection(
-        [("POST", "POST"), ("PUT", "PUT"), ("PATCH", "PATCH")], default="POST", tracking=True
+        [("POST", "POST"), ("PUT", "PUT"), ("PATCH", "PATCH")],
+        string="HTTP method",
+        default="POST",
+        tracking=True,
     )
     request_path = fields.Char(
+        string="Request path",
         tracking=True,
         help="Outbound HTTP: path appended to the endpoint URL. AMQP: routing key. "
         "File drop: file name prefix.",
     )
-    message_count = fields.Integer(compute="_compute_message_count")
+    message_count = fields.Integer(string="Message count", compute="_compute_message_count")
     description = fields.Text()
     runbook = fields.Html(
         help="What to do when this flow fails: shown to the people handling its exceptions."
     )
     retention_days = fields.Integer(
+        string="Retention (days)",
         default=30,
         tracking=True,
         help="Done messages older than this many days are purged (0: kept forever); their "
@@ -151,6 +179,23 @@ class IntegrationFlow(models.Model):
         ("lease_positive", "check(lease_seconds > 0)", "The lease must be positive."),
         ("retention_positive", "check(retention_days >= 0)", "Retention cannot be negative."),
     ]
+
+    def write(self, vals):
+        if vals.get("active") is False:
+            vals = dict(vals, state="retired")
+        return super().write(vals)
+
+    def unlink(self):
+        used = self.filtered(lambda f: f.state == "active" or f.message_count)
+        if used:
+            raise UserError(
+                _(
+                    "Flow %s is in use (active, or with messages): archive it instead; its "
+                    "messages and history are kept.",
+                    ", ".join(used.mapped("code")),
+                )
+            )
+        return super().unlink()
 
     def _compute_latency(self):
         latency = message_stats.latency(self.env, "flow_id", self.ids)

@@ -63,7 +63,8 @@ class IntegrationMapping(models.Model):
     )
     note = fields.Text(string="Change note", help="What this version changes, and why.")
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
-    approved_at = fields.Datetime(readonly=True, copy=False)
+    approved_at = fields.Datetime(string="Approved on", readonly=True, copy=False)
+    active = fields.Boolean(default=True, help="Archived versions are kept but hidden.")
 
     _sql_constraints = [
         ("version_unique", "unique(flow_id, version)", "A flow has one mapping per version."),
@@ -76,7 +77,11 @@ class IntegrationMapping(models.Model):
 
     # ------------------------------------------------------------------ versions
     def write(self, vals):
-        if set(vals) - _FROZEN_EXEMPT and any(m.state != "draft" for m in self):
+        if vals.get("active") is False and self.env["integration.flow"].search_count(
+            [("mapping_id", "in", self.ids)], limit=1
+        ):
+            raise UserError(_("A flow uses this mapping version: it cannot be archived."))
+        if set(vals) - _FROZEN_EXEMPT - {"active"} and any(m.state != "draft" for m in self):
             raise UserError(
                 _("This mapping version is approved or waiting for approval: create a new version.")
             )

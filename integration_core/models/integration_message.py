@@ -6,6 +6,8 @@ import json
 import uuid
 from collections import namedtuple
 
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
@@ -47,34 +49,61 @@ class IntegrationMessage(models.Model):
     )
     state = fields.Selection(STATES, default="pending", required=True, readonly=True)
     payload = fields.Text(readonly=True, help="The message body, usually JSON.")
-    payload_attachment_id = fields.Many2one("ir.attachment", readonly=True)
-    payload_checksum = fields.Char(readonly=True, help="SHA-256 of the payload.")
-    payload_size = fields.Integer(readonly=True)
+    payload_attachment_id = fields.Many2one(
+        "ir.attachment", string="Payload attachment", readonly=True
+    )
+    payload_checksum = fields.Char(
+        string="Payload SHA-256", readonly=True, help="SHA-256 of the payload."
+    )
+    payload_size = fields.Integer(string="Payload size (bytes)", readonly=True)
     headers = fields.Text(readonly=True, help="Transport headers kept with the message (JSON).")
-    idempotency_key = fields.Char(required=True, readonly=True)
-    ordering_key = fields.Char(readonly=True)
+    idempotency_key = fields.Char(string="Idempotency key", required=True, readonly=True)
+    ordering_key = fields.Char(string="Ordering key", readonly=True)
     sequence = fields.Integer(readonly=True, help="Order among messages of one ordering key.")
-    correlation_id = fields.Char(readonly=True, index="btree_not_null")
-    attempts = fields.Integer(readonly=True)
-    next_attempt_at = fields.Datetime(readonly=True)
-    lease_until = fields.Datetime(readonly=True)
-    leased_by = fields.Char(readonly=True)
+    correlation_id = fields.Char(string="Correlation ID", readonly=True, index="btree_not_null")
+    attempts = fields.Integer(string="Tries so far", readonly=True)
+    next_attempt_at = fields.Datetime(string="Next attempt", readonly=True)
+    lease_until = fields.Datetime(string="Lease until", readonly=True)
+    leased_by = fields.Char(string="Leased by", readonly=True)
     error = fields.Text(readonly=True)
     error_kind = fields.Selection(
-        [("transient", "Transient"), ("permanent", "Permanent")], readonly=True
+        [("transient", "Transient"), ("permanent", "Permanent")], string="Error kind", readonly=True
     )
-    waiting_model = fields.Char(readonly=True, help="Model of the missing reference.")
-    waiting_code = fields.Char(readonly=True, help="Code of the missing reference.")
-    waiting_since = fields.Datetime(readonly=True)
+    waiting_model = fields.Char(
+        string="Waiting for model", readonly=True, help="Model of the missing reference."
+    )
+    waiting_code = fields.Char(
+        string="Waiting for code", readonly=True, help="Code of the missing reference."
+    )
+    waiting_since = fields.Datetime(string="Waiting since", readonly=True)
     waiting_deadline = fields.Datetime(
-        readonly=True, help="After this the missing reference becomes a failure people act on."
+        string="Waiting deadline",
+        readonly=True,
+        help="After this the missing reference becomes a failure people act on.",
     )
-    done_at = fields.Datetime(readonly=True)
-    result_model = fields.Char(readonly=True)
-    result_ids = fields.Char(readonly=True, help="Ids of the records the message produced.")
+    done_at = fields.Datetime(string="Done", readonly=True)
+    result_model = fields.Char(string="Result model", readonly=True)
+    result_ids = fields.Char(
+        string="Result record IDs", readonly=True, help="Ids of the records the message produced."
+    )
+    result_links = fields.Html(
+        compute="_compute_result_links",
+        string="Records",
+        sanitize=False,
+        help="The Odoo records this message created or changed.",
+    )
+    payload_sequence = fields.Char(
+        compute="_compute_payload_sequence",
+        string="Sequence in payload",
+        help="The per-business-key sequence the sender put in the payload.",
+    )
     exception_id = fields.Many2one("integration.exception", readonly=True, index="btree_not_null")
-    attempt_ids = fields.One2many("integration.message.attempt", "message_id", readonly=True)
-    edit_ids = fields.One2many("integration.message.edit", "message_id", readonly=True)
+    attempt_ids = fields.One2many(
+        "integration.message.attempt", "message_id", string="Tries", readonly=True
+    )
+    edit_ids = fields.One2many(
+        "integration.message.edit", "message_id", string="Payload edits", readonly=True
+    )
 
     _sql_constraints = [
         (
@@ -121,6 +150,30 @@ class IntegrationMessage(models.Model):
     def _compute_display_name(self):
         for message in self:
             message.display_name = f"{message.flow_id.code or ''} #{message.id or ''}"
+
+    def _compute_result_links(self):
+        for message in self:
+            records = message._result_records()
+            # Only what the reader may open is linked.
+            records = records.exists()._filtered_access("read") if records is not None else None
+            message.result_links = (
+                Markup(", ").join(
+                    Markup('<a href="/odoo/%s/%s">%s</a>')
+                    % (record._name, record.id, record.display_name)
+                    for record in records
+                )
+                if records
+                else False
+            )
+
+    def _compute_payload_sequence(self):
+        for message in self:
+            try:
+                payload = json.loads(message.payload or "null")
+            except ValueError:
+                payload = None
+            value = payload.get("sequence") if isinstance(payload, dict) else None
+            message.payload_sequence = str(value) if value not in (None, "") else False
 
     # ------------------------------------------------------------------ enqueue
     @api.model

@@ -25,7 +25,7 @@ class IntegrationMessageAttempt(models.Model):
     flow_id = fields.Many2one("integration.flow", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True, index=True)
     number = fields.Integer(string="Attempt", readonly=True)
-    started_at = fields.Datetime(readonly=True)
+    started_at = fields.Datetime(string="Started", readonly=True)
     duration_ms = fields.Integer(string="Duration (ms)", readonly=True)
     outcome = fields.Selection(OUTCOMES, required=True, readonly=True)
     status_code = fields.Integer(string="HTTP status", readonly=True)

@@ -22,8 +22,8 @@ class IntegrationMessageReport(models.Model):
     category = fields.Selection(
         selection="_selection_category", string="Failure category", readonly=True
     )
-    received_at = fields.Datetime(readonly=True)
-    done_at = fields.Datetime(readonly=True)
+    received_at = fields.Datetime(string="Received", readonly=True)
+    done_at = fields.Datetime(string="Done", readonly=True)
     attempts = fields.Integer(readonly=True, aggregator="sum")
     latency_seconds = fields.Float(
         string="Latency (s)", readonly=True, aggregator="avg", help="From receipt to done."

@@ -23,7 +23,9 @@ class IntegrationMessageSummary(models.Model):
     message_count = fields.Integer(string="Messages", readonly=True)
     attempt_count = fields.Integer(string="Tries", readonly=True)
     failed_attempt_count = fields.Integer(string="Failed tries", readonly=True)
-    latency_total_seconds = fields.Float(readonly=True, aggregator="sum")
+    latency_total_seconds = fields.Float(
+        string="Total latency (s)", readonly=True, aggregator="sum"
+    )
     latency_max_seconds = fields.Float(string="Slowest (s)", readonly=True, aggregator="max")
     latency_avg_seconds = fields.Float(
         string="Average latency (s)", compute="_compute_latency_avg", aggregator="avg"

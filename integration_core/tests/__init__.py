@@ -34,3 +34,7 @@ from . import test_security_rpc
 from . import test_security_http
 from . import test_security_matrix
 from . import test_security_fuzz
+from . import test_cockpit_dashboard
+from . import test_cockpit_feedback
+from . import test_cockpit_browser
+from . import test_cockpit_screenshots

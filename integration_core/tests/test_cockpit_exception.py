@@ -115,11 +115,17 @@ class TestCockpitExceptions(IntegrationCase):
         self.assertEqual(len(card), 1)
         card.action_assign_to_me()
         self.assertEqual((card.user_id, card.state), (self.users["user"], "in_progress"))
-        card.action_retry()
-        self.assertEqual(set(messages.mapped("state")), {"pending"})
-        self.assertIn("2 message(s) sent back", self.chatter(card))
-        self.run_queue()  # still no name: they fail again, the card stays with its assignee
-        self.assertEqual((card.state, card.failing_count), ("in_progress", 2))
+        # Retry tries them at once: still no name, so they fail again and the card goes back
+        # to New, with its assignee, and the person is told so with the new error.
+        feedback = card.action_retry()
+        self.assertEqual(set(messages.mapped("state")), {"dead"})
+        self.assertEqual(set(messages.mapped("attempts")), {2})
+        self.assertEqual((card.state, card.user_id), ("new", self.users["user"]))
+        params = feedback["params"]
+        self.assertEqual((params["type"], params["title"]), ("danger", "Retried 2 messages"))
+        self.assertIn("2 failed again", params["message"])
+        self.assertIn("needs a name", params["message"])
+        self.assertIn("Retry: 2 failed again", self.chatter(card))
         messages.action_cancel()
         with self.assertRaisesRegex(UserError, "No failed"):
             card.action_retry()

@@ -39,7 +39,7 @@ class TestCockpitMonitoring(IntegrationCase):
         self.assertEqual(endpoint.health, "warning", "a failed message needs attention")
         failed.action_cancel()
         endpoint.invalidate_recordset()
-        self.assertEqual(endpoint.health, "ok", "fewer than 10% of last hour's tries failed")
+        self.assertEqual(endpoint.health, "ok", "no message fails now")
         endpoint.sudo().write({"circuit_state": "open", "circuit_opened_at": "2026-01-01"})
         self.assertEqual(endpoint.health, "critical")
 
@@ -65,3 +65,23 @@ class TestCockpitMonitoring(IntegrationCase):
             [("flow_id", "=", self.flow.id)], ["received_at:hour"], ["__count"]
         )
         self.assertEqual(sum(count for _hour, count in hours), 5)
+
+    def test_health_follows_current_failures_and_counts_inbound_successes(self):
+        endpoint = self.endpoint
+        self.assertEqual((endpoint.tries_count, endpoint.done_recent_count), (0, 0))
+        self.assertFalse(endpoint.last_ok_at, "no traffic yet: nothing to show as success")
+        self.assertEqual(endpoint.health, "idle", "no traffic is not called healthy")
+        failed = self.enqueue([{"ref": f"NO-NAME-{n}"} for n in range(3)])
+        self.run_queue()
+        endpoint.invalidate_recordset()
+        self.assertEqual((endpoint.health, endpoint.failure_rate), ("warning", 100.0))
+        # The plant fixes its data: the failed messages are cancelled and new ones go through.
+        failed.action_cancel()
+        self.enqueue([{"ref": "FIXED", "name": "Fixed"}])
+        self.run_queue()
+        endpoint.invalidate_recordset()
+        self.assertGreater(endpoint.failure_rate, 50, "last hour's tries mostly failed")
+        self.assertEqual(endpoint.health, "ok", "but nothing fails now")
+        self.assertFalse(endpoint.last_success_at, "no outbound request was ever sent")
+        self.assertTrue(endpoint.last_ok_at, "an inbound message done is a success")
+        self.assertEqual((endpoint.tries_count, endpoint.done_recent_count), (4, 1))

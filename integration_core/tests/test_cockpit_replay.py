@@ -63,6 +63,8 @@ class TestCockpitReplay(IntegrationCase):
             self.replay(message, '{"ref": "R-1", "name": }')
         with self.assertRaisesRegex(UserError, "unchanged"):
             self.replay(message, message.get_payload())
+        with self.assertRaisesRegex(UserError, "unchanged"):
+            self.replay(message, json.dumps(message.get_payload_json(), indent=4))
         with self.assertRaisesRegex(UserError, "Say why"):
             self.replay(message, '{"ref": "R-1", "name": "A"}', reason="  ")
         # The input limits of every enqueue path hold for a corrected payload too.

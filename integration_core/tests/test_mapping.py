@@ -1,3 +1,5 @@
+import json
+
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -337,6 +339,19 @@ class TestMappingConfiguration(MappingCase):
 
 
 @tagged("post_install", "-at_install")
+class TestMappingArchive(MappingCase):
+    def test_the_mapping_a_flow_uses_cannot_be_archived_or_deleted(self):
+        self.go_live()
+        self.assertEqual(self.contacts.mapping_id, self.mapping)
+        with self.assertRaisesRegex(UserError, "A flow uses this mapping version"):
+            self.mapping.action_archive()
+        with self.assertRaises(UserError):
+            self.mapping.unlink()
+        draft = self.env["integration.mapping"].browse(self.mapping.action_new_version()["res_id"])
+        draft.action_archive()
+        self.assertFalse(draft.active, "an unused draft version is archived")
+
+
 class TestMappingPreview(MappingCase):
     def preview(self, **values):
         wizard = self.env["integration.mapping.preview"].create(
@@ -356,13 +371,25 @@ class TestMappingPreview(MappingCase):
         message = self.enqueue({"code": "C-1", "kind": "??", "company": {"code": 1}})
         wizard = self.preview(message_id=message.id)
         self.assertEqual(wizard.issue_count, 3)
+        self.assertEqual(wizard.issue_summary, "3 issues found")
         self.assertIn("name -> name: is required but absent", wizard.result)
         self.assertIn("'??' is not in table 'contact_type'", wizard.result)
         self.assertIn("company -> parent_id", wizard.result)
 
+    def test_the_example_payload_is_shaped_like_the_mapping(self):
+        wizard = self.env["integration.mapping.preview"].create({"mapping_id": self.mapping.id})
+        example = json.loads(wizard.payload)
+        sources = {line.source.split(".")[0] for line in self.mapping.line_ids if line.source}
+        self.assertEqual(set(example), sources)
+        self.assertEqual(example["code"], "<code>")
+        self.assertEqual(example["people"], [{"name": "<name>", "mail": "<mail>"}])
+        wizard.action_preview()
+        self.assertIn("issue", wizard.issue_summary)
+        self.assertNotIn("issue", wizard.result.splitlines()[0], "the count is said once")
+
     def test_bad_samples_and_bad_mappings_are_explained(self):
         self.assertIn("not valid JSON", self.preview(payload="{code: 1}").result)
-        self.assertIn("Paste a payload", self.preview().result)
+        self.assertIn("Paste a payload", self.preview(payload=False).result)
         self.mapping.line_ids[0].target = "nope"
         wizard = self.preview(payload="{}")
         self.assertIn("The mapping is not ready", wizard.result)

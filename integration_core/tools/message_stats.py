@@ -70,6 +70,38 @@ def failure_rate(env, column, ids, minutes):
     return {row[0]: (row[1], row[2]) for row in env.cr.fetchall()}
 
 
+def last_done(env, column, ids):
+    """{id: the latest done_at} of done messages, inbound and outbound alike."""
+    if not ids:
+        return {}
+    env.cr.execute(
+        SQL(
+            "SELECT %(col)s, max(done_at) FROM integration_message"
+            " WHERE %(col)s = ANY(%(ids)s) AND state = 'done' GROUP BY %(col)s",
+            col=_column(column),
+            ids=list(ids),
+        )
+    )
+    return dict(env.cr.fetchall())
+
+
+def done_count(env, column, ids, hours=24):
+    """{id: messages done in the last ``hours``} (the partial index on done_at serves it)."""
+    if not ids:
+        return {}
+    env.cr.execute(
+        SQL(
+            "SELECT %(col)s, count(*) FROM integration_message WHERE %(col)s = ANY(%(ids)s)"
+            " AND state = 'done' AND done_at >= (now() AT TIME ZONE 'UTC')"
+            " - make_interval(hours => %(hours)s) GROUP BY %(col)s",
+            col=_column(column),
+            ids=list(ids),
+            hours=int(hours),
+        )
+    )
+    return dict(env.cr.fetchall())
+
+
 def latency(env, column, ids, hours=24):
     """{id: (p50, p95)} seconds from receipt to done, for messages done in the last ``hours``."""
     if not ids:

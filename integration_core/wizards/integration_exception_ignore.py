@@ -3,6 +3,7 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
+from ..lib.explanations import plural
 from ..tools import access
 
 
@@ -36,10 +37,11 @@ class IntegrationExceptionIgnore(models.TransientModel):
             if cancelled:
                 cancelled.action_cancel()
         for exception in exceptions:
+            count = len(cancelled.filtered(lambda m, e=exception: m.exception_id == e))
             exception.message_post(
                 body=_(
-                    "Ignored (%(count)s message(s) cancelled). Reason: %(reason)s",
-                    count=len(cancelled.filtered(lambda m, e=exception: m.exception_id == e)),
+                    "Ignored (%(cancelled)s cancelled). Reason: %(reason)s",
+                    cancelled=plural(count, _("message"), _("messages")),
                     reason=reason,
                 )
             )

@@ -8,8 +8,17 @@ registry.category("web_tour.tours").add("integration_cockpit_replay", {
     steps: () => [
         stepUtils.showAppsMenuItem(),
         {
-            content: "Open the Integration app: it starts on the Exceptions kanban",
+            content: "Open the Integration app: it starts on the overview",
             trigger: '.o_app[data-menu-xmlid="integration_core.menu_integration_root"]',
+            run: "click",
+        },
+        {
+            content: "The overview counts the open exception",
+            trigger: ".o_integration_dashboard .o_tile_exceptions .o_tile_value:contains(1)",
+        },
+        {
+            content: "Go to the Exceptions kanban",
+            trigger: '.o_main_navbar a[data-menu-xmlid="integration_core.menu_integration_exception"]',
             run: "click",
         },
         {
