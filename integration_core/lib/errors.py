@@ -43,3 +43,17 @@ class MissingReference(IntegrationError):
         super().__init__(message or f"Unknown {model} {code!r}: waiting for it to arrive.")
         self.model = model
         self.code = code
+
+
+class InvalidMessage(PermanentError):
+    """The payload does not have the documented shape: ``problems`` lists all that is wrong.
+
+    A ``PermanentError``: the queue files it as a validation exception, so a handler simply
+    lets it propagate (``lib.payload.PayloadReader.done`` raises it).
+    """
+
+    category = "validation"
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("Invalid message: " + "; ".join(self.problems) + ".")

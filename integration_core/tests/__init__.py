@@ -16,6 +16,7 @@ from . import test_lib_crypto
 from . import test_lib_circuit
 from . import test_lib_filedrop
 from . import test_lib_mapping
+from . import test_lib_payload
 from . import test_lib_http_transport
 from . import test_lib_amqp
 from . import test_amqp_inbound

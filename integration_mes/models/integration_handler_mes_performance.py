@@ -23,10 +23,7 @@ class IntegrationHandlerMesPerformance(models.AbstractModel):
 
     @api.model
     def _process_inbound(self, message):
-        try:
-            data = messages.parse_performance(message.get_payload_json())
-        except messages.InvalidMessage as error:
-            raise PermanentError(str(error)) from None
+        data = messages.parse_performance(message.get_payload_json())
         endpoint = message.endpoint_id
         Performance = self.env["integration.mes.performance"]
         applied = Performance._find(endpoint, data["message_id"])

@@ -20,10 +20,7 @@ class IntegrationHandlerMesQuality(models.AbstractModel):
 
     @api.model
     def _process_inbound(self, message):
-        try:
-            data = messages.parse_quality_result(message.get_payload_json())
-        except messages.InvalidMessage as error:
-            raise PermanentError(str(error)) from None
+        data = messages.parse_quality_result(message.get_payload_json())
         endpoint = message.endpoint_id
         Result = self.env["integration.mes.quality.result"]
         recorded = Result._find(endpoint, data["message_id"])
