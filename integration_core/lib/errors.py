@@ -57,3 +57,18 @@ class InvalidMessage(PermanentError):
     def __init__(self, problems):
         self.problems = list(problems)
         super().__init__("Invalid message: " + "; ".join(self.problems) + ".")
+
+
+class AmbiguousCode(PermanentError):
+    """An external code names several records: a person must make it unique (or add a
+    cross-reference for it)."""
+
+    category = "validation"
+
+    def __init__(self, model, code, count):
+        super().__init__(
+            f"Code {code!r} names {count} records of {model}: make it unique or add a "
+            "cross-reference for it."
+        )
+        self.model = model
+        self.code = code
