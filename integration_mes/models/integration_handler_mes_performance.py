@@ -31,11 +31,12 @@ class IntegrationHandlerMesPerformance(models.AbstractModel):
             return applied
         work_order = self._work_order(endpoint, data["work_order"])
         work_order._lock()
-        if not work_order._is_next(data["sequence"]):
+        Gate = self.env["integration.sequence.gate"]
+        if not Gate._check(message):
             return work_order
         plan = self._plan(work_order, data)
         performance = Performance._apply(work_order, data, plan)
-        work_order._advance_sequence(data["sequence"])
+        Gate._advance(message)
         return performance
 
     @api.model
@@ -266,7 +267,9 @@ class IntegrationHandlerMesPerformance(models.AbstractModel):
                 )
             )
             return False
-        lot = self.env["integration.mes.codes"]._lot(product, line["lot"], production.company_id)
+        lot = self.env["integration.mes.codes"]._lot(
+            production.mes_work_order_id.endpoint_id, product, line["lot"]
+        )
         if not lot:
             problems.append(
                 _(
