@@ -5,6 +5,7 @@ from . import test_outbound
 from . import test_concurrency
 from . import test_secrets
 from . import test_park_resume
+from . import test_record_lookup
 from . import test_ownership
 from . import test_xref_import
 from . import test_value_map
