@@ -101,7 +101,10 @@ class IntegrationSequenceGate(models.Model):
         key = reader.raw(key_path)
         if key in (None, ""):
             return None
-        key = reader.text(key_path)
+        if isinstance(key, int) and not isinstance(key, bool):
+            key = str(key)  # legacy systems send order numbers as JSON numbers
+        else:
+            key = reader.text(key_path)
         sequence = reader.integer(flow.sequence_path, minimum=1)
         reader.done()
         return key, sequence
