@@ -40,11 +40,7 @@ class PayloadReader:
         self.problems = [] if problems is None else problems
         self.prefix = prefix
         if not isinstance(payload, dict):
-            if prefix:
-                self.problem("", "must be a JSON object", payload)
-                payload = {}
-            else:
-                raise InvalidMessage(["the payload must be a JSON object"])
+            raise InvalidMessage(["the payload must be a JSON object"])
         self.payload = payload
 
     # ------------------------------------------------------------------ plumbing
