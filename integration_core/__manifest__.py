@@ -1,6 +1,6 @@
 {
     "name": "Integration Core",
-    "summary": "Endpoints, flows, durable message queue and exceptions for plant integrations",
+    "summary": "Endpoints, flows, a durable message queue, exceptions and a connector kit",
     "version": "18.0.1.0.0",
     "category": "Manufacturing/Integration",
     "author": "Manufacturing Integration contributors",
@@ -26,6 +26,7 @@
         "views/integration_dashboard_views.xml",
         "views/integration_menus.xml",
         "views/integration_monitoring_views.xml",
+        "views/integration_connect_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -1,6 +1,6 @@
 {
     "name": "Integration Legacy ERP",
-    "summary": "Coexistence with a legacy ERP during a merger or phased cutover",
+    "summary": "Legacy-ERP endpoints; the coexistence message set is still to build on the kit",
     "version": "18.0.1.0.0",
     "category": "Manufacturing/Integration",
     "author": "Manufacturing Integration contributors",

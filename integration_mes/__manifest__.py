@@ -1,7 +1,7 @@
 {
     "name": "Integration MES",
     "summary": "Work orders down to the plant MES; production results and events up",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Manufacturing/Integration",
     "author": "Manufacturing Integration contributors",
     "license": "LGPL-3",
@@ -9,6 +9,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/integration_mes_security.xml",
+        "data/integration_catalog_mes.xml",
         "views/integration_endpoint_views.xml",
         "views/integration_mes_route_views.xml",
         "views/integration_mes_work_order_views.xml",

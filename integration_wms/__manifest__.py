@@ -1,6 +1,6 @@
 {
     "name": "Integration WMS",
-    "summary": "Transfer orders down to the WMS; receipts, shipments and balances up",
+    "summary": "WMS endpoints; the WMS message set is still to build on the connector kit",
     "version": "18.0.1.0.0",
     "category": "Manufacturing/Integration",
     "author": "Manufacturing Integration contributors",

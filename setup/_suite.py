@@ -20,6 +20,9 @@ BUILD = ROOT / ".build"
 UMBRELLA = "manufacturing_integration"
 SUITE_ADDONS = ("integration_core", "integration_mes", "integration_wms", "integration_legacy_erp")
 ALL_ADDONS = (*SUITE_ADDONS, UMBRELLA)
+# Test-only addons (e.g. a connector made of catalog entries and handlers): installed by the
+# test run beside the suite, never by the demo or a wheel.
+TEST_ADDONS = ("integration_kit_example",)
 
 POSTGRES_MISSING = """\
 PostgreSQL does not accept a connection for this user over its socket:
@@ -170,8 +173,9 @@ def module_state(database, module):
     return psql(database, f"select state from ir_module_module where name = '{module}'")
 
 
-def addons_path():
-    """Return the addons path that loads the umbrella under its name and the four addons."""
+def addons_path(with_test_addons=False):
+    """Return the addons path that loads the umbrella under its name and the four addons
+    (and, ``with_test_addons``, the test-only addons of ``integration_core/tests/addons``)."""
     link_dir = BUILD / "addons"
     link_dir.mkdir(parents=True, exist_ok=True)
     link = link_dir / UMBRELLA
@@ -179,12 +183,14 @@ def addons_path():
         if link.is_symlink() or link.exists():
             link.unlink()
         link.symlink_to(ROOT, target_is_directory=True)
-    return f"{link_dir},{ROOT}"
+    path = f"{link_dir},{ROOT}"
+    return f"{path},{ROOT / 'integration_core' / 'tests' / 'addons'}" if with_test_addons else path
 
 
-def odoo_command(*args):
+def odoo_command(*args, with_test_addons=False):
     """The command line that starts Odoo with the suite on its addons path."""
-    return [sys.executable, "-m", "odoo", f"--addons-path={addons_path()}", *args]
+    path = addons_path(with_test_addons)
+    return [sys.executable, "-m", "odoo", f"--addons-path={path}", *args]
 
 
 def free_port():

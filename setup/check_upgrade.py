@@ -64,6 +64,10 @@ def modules(database):
     return {row.split("|")[0]: row.split("|")[1:] for row in (rows or "").splitlines()}
 
 
+HANDLERS = "select distinct handler from integration_flow"
+HANDLER_MODELS = "select model from ir_model where model like 'integration.handler%'"
+
+
 def messages(database):
     query = "select id, idempotency_key, state from integration_message order by id"
     return (_suite.psql(database, query) or "").splitlines()
@@ -88,6 +92,13 @@ def check(database, before_messages, upgrade_started):
     print(
         f"  {'ok ' if kept and before_messages else 'BAD'} messages: {len(before_messages)} "
         f"before, {len(after)} after, {'same ids, keys and states' if kept else 'CHANGED'}"
+    )
+    handlers = set((_suite.psql(database, HANDLERS) or "").split())
+    missing = sorted(handlers - set((_suite.psql(database, HANDLER_MODELS) or "").split()))
+    problems += bool(missing)
+    print(
+        f"  {'BAD' if missing else 'ok '} flow handlers: {len(handlers)} in use"
+        + (f", MISSING {', '.join(missing)}" if missing else ", every one installed")
     )
     return problems
 

@@ -44,7 +44,7 @@ def run_odoo(database, tags, log_path):
         "-d",
         database,
         "-i",
-        _suite.UMBRELLA,
+        ",".join((_suite.UMBRELLA, *_suite.TEST_ADDONS)),
         "--without-demo=all",
         "--test-enable",
         f"--test-tags={tags}",
@@ -53,6 +53,7 @@ def run_odoo(database, tags, log_path):
         "--http-interface=127.0.0.1",
         "--max-cron-threads=0",
         "--log-level=info",
+        with_test_addons=True,
     )
     report, skipped = None, 0
     with open(log_path, "w", encoding="utf-8") as log:
@@ -75,7 +76,9 @@ def main():
     _suite.require_postgres()
     _suite.require_rabbitmq(required=args.tags is None)  # for the AMQP transport's tests
     database = f"mi_test_{time.strftime('%Y%m%d_%H%M%S')}_{os.getpid()}"
-    tags = args.tags or ",".join(f"/{name}" for name in (*_suite.SUITE_ADDONS, _suite.UMBRELLA))
+    tags = args.tags or ",".join(
+        f"/{name}" for name in (*_suite.SUITE_ADDONS, _suite.UMBRELLA, *_suite.TEST_ADDONS)
+    )
     logs = _suite.BUILD / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     log_path = logs / f"{database}.log"

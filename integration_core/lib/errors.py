@@ -43,3 +43,32 @@ class MissingReference(IntegrationError):
         super().__init__(message or f"Unknown {model} {code!r}: waiting for it to arrive.")
         self.model = model
         self.code = code
+
+
+class InvalidMessage(PermanentError):
+    """The payload does not have the documented shape: ``problems`` lists all that is wrong.
+
+    A ``PermanentError``: the queue files it as a validation exception, so a handler simply
+    lets it propagate (``lib.payload.PayloadReader.done`` raises it).
+    """
+
+    category = "validation"
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("Invalid message: " + "; ".join(self.problems) + ".")
+
+
+class AmbiguousCode(PermanentError):
+    """An external code names several records: a person must make it unique (or add a
+    cross-reference for it)."""
+
+    category = "validation"
+
+    def __init__(self, model, code, count):
+        super().__init__(
+            f"Code {code!r} names {count} records of {model}: make it unique or add a "
+            "cross-reference for it."
+        )
+        self.model = model
+        self.code = code

@@ -109,7 +109,7 @@ class Limits:
 @dataclass(frozen=True)
 class MappingIssue:
     """One problem. Codes: required, wrong_type, invalid_number, out_of_range, invalid_date,
-    invalid_datetime, missing_unit, unknown_unit, incompatible_units, unknown_value,
+    invalid_datetime, missing_unit, unknown_unit, ambiguous_unit, incompatible_units, unknown_value,
     unknown_reference, missing_reference, no_resolver, invalid_result, too_long, too_deep,
     too_many_items, too_many_issues, not_a_list, not_an_object, target_conflict, invalid_spec,
     internal_error,

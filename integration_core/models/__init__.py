@@ -11,6 +11,7 @@ from . import integration_message_report
 from . import integration_message_summary
 from . import integration_retention
 from . import integration_alert_rule
+from . import integration_event_source
 from . import integration_handler
 from . import integration_handler_noop
 from . import integration_handler_passthrough
@@ -18,6 +19,10 @@ from . import integration_handler_partner
 from . import integration_queue_worker
 from . import integration_queue_outcome
 from . import integration_xref
+from . import integration_catalog_entry
+from . import integration_record_lookup
+from . import integration_sequence_gate
+from . import integration_message_sequence
 from . import integration_ownership
 from . import integration_file_record
 from . import integration_inbound_poller

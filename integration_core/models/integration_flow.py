@@ -88,6 +88,18 @@ class IntegrationFlow(models.Model):
         help="Dotted path in the payload whose value orders messages, e.g. work_order. "
         "A message waits while an earlier one with the same value is unfinished.",
     )
+    sequence_path = fields.Char(
+        tracking=True,
+        help="Dotted path of a sequence number (1, 2, 3...) per business key, e.g. sequence: "
+        "messages of one key are applied in its order; a gap waits for the missing message, "
+        "a number already applied is not applied again.",
+    )
+    sequence_key_path = fields.Char(
+        string="Sequence business key path",
+        tracking=True,
+        help="Dotted path of the business key the sequence counts for, e.g. work_order "
+        "(empty: the ordering key path).",
+    )
     batch_size = fields.Integer(
         string="Batch size (messages)",
         default=100,

@@ -5,6 +5,7 @@ from . import test_outbound
 from . import test_concurrency
 from . import test_secrets
 from . import test_park_resume
+from . import test_record_lookup
 from . import test_ownership
 from . import test_xref_import
 from . import test_value_map
@@ -16,6 +17,7 @@ from . import test_lib_crypto
 from . import test_lib_circuit
 from . import test_lib_filedrop
 from . import test_lib_mapping
+from . import test_lib_payload
 from . import test_lib_http_transport
 from . import test_lib_amqp
 from . import test_amqp_inbound

@@ -2,7 +2,8 @@
 
 Connector addons use ``IntegrationCase`` to get an endpoint, a flow and ``run_queue()`` that works
 the queue the way the scheduled action does (claim, commit, process, commit) inside the test's
-transaction.
+transaction; ``tests/helpers.py`` has the rest of the kit's test helpers (``trap_messages``,
+``play_inbound``).
 """
 
 import logging
@@ -13,6 +14,7 @@ from cryptography.fernet import Fernet
 from odoo.tests import TransactionCase, new_test_user
 from odoo.tools import config
 
+from .helpers import run_queue
 from .http_test_server import LoopbackRequestsMixin
 
 TEST_ENCRYPTION_KEY = Fernet.generate_key().decode()
@@ -96,12 +98,7 @@ class IntegrationCase(LoopbackRequestsMixin, TransactionCase):
 
     def run_queue(self, max_batches=None, batch_size=None):
         """Work the queue as the scheduled action does, committing to a test cursor."""
-        self.env.flush_all()
-        with self.registry.cursor() as cr:
-            worker = self.env(cr=cr)["integration.queue.worker"]
-            processed = worker._work_queue(max_batches=max_batches, batch_size=batch_size)
-        self.env.invalidate_all()
-        return processed
+        return run_queue(self.env, max_batches=max_batches, batch_size=batch_size)
 
     def make_due(self, messages):
         """Pretend the retry delay of ``messages`` has passed."""

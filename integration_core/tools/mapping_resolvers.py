@@ -1,7 +1,6 @@
 """What the mapping engine asks Odoo: value maps, cross-references and units of one endpoint."""
 
-from odoo.tools import escape_psql
-
+from ..lib.errors import AmbiguousCode
 from ..lib.mapping_transforms import MappingValueError
 
 
@@ -67,13 +66,14 @@ class OdooResolvers:
         return source._compute_quantity(value, target, round=False)
 
     def _unit(self, code):
-        """The unit an external code stands for: its cross-reference, else its exact name."""
+        """The unit an external code stands for, found as every connector finds records
+        (``integration.record.lookup``: cross-reference, then name exactly, then any case)."""
         if code not in self._units:
-            Uom = self.env["uom.uom"].sudo()
-            unit = self.env["integration.xref"]._resolve(self.endpoint, "uom.uom", code)
-            if not unit:
-                unit = Uom.search([("name", "=ilike", escape_psql(code))])
-                unit = unit if len(unit) == 1 else None
+            Lookup = self.env["integration.record.lookup"].sudo()
+            try:
+                unit = Lookup._find(self.endpoint, "uom.uom", code)
+            except AmbiguousCode as error:
+                raise MappingValueError(str(error), "ambiguous_unit") from None
             if not unit:
                 raise MappingValueError(f"unknown unit of measure {code!r}", "unknown_unit")
             self._units[code] = unit

@@ -8,9 +8,7 @@ from . import integration_mes_quality_result
 from . import integration_message
 from . import mrp_production
 from . import mrp_workcenter_productivity
-from . import integration_handler_mes_release
-from . import integration_handler_mes_update
-from . import integration_handler_mes_cancel
+from . import integration_handler_mes_work_order
 from . import integration_handler_mes_performance
 from . import integration_handler_mes_equipment
 from . import integration_handler_mes_quality

@@ -25,10 +25,7 @@ class IntegrationHandlerMesEquipment(models.AbstractModel):
 
     @api.model
     def _process_inbound(self, message):
-        try:
-            data = messages.parse_equipment_event(message.get_payload_json())
-        except messages.InvalidMessage as error:
-            raise PermanentError(str(error)) from None
+        data = messages.parse_equipment_event(message.get_payload_json())
         endpoint = message.endpoint_id
         Productivity = self.env["mrp.workcenter.productivity"]
         workcenter = self.env["integration.mes.codes"]._workcenter(endpoint, data["work_center"])

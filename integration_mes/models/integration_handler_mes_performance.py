@@ -23,10 +23,7 @@ class IntegrationHandlerMesPerformance(models.AbstractModel):
 
     @api.model
     def _process_inbound(self, message):
-        try:
-            data = messages.parse_performance(message.get_payload_json())
-        except messages.InvalidMessage as error:
-            raise PermanentError(str(error)) from None
+        data = messages.parse_performance(message.get_payload_json())
         endpoint = message.endpoint_id
         Performance = self.env["integration.mes.performance"]
         applied = Performance._find(endpoint, data["message_id"])
@@ -34,11 +31,12 @@ class IntegrationHandlerMesPerformance(models.AbstractModel):
             return applied
         work_order = self._work_order(endpoint, data["work_order"])
         work_order._lock()
-        if not work_order._is_next(data["sequence"]):
+        Gate = self.env["integration.sequence.gate"]
+        if not Gate._check(message):
             return work_order
         plan = self._plan(work_order, data)
         performance = Performance._apply(work_order, data, plan)
-        work_order._advance_sequence(data["sequence"])
+        Gate._advance(message)
         return performance
 
     @api.model
@@ -269,7 +267,9 @@ class IntegrationHandlerMesPerformance(models.AbstractModel):
                 )
             )
             return False
-        lot = self.env["integration.mes.codes"]._lot(product, line["lot"], production.company_id)
+        lot = self.env["integration.mes.codes"]._lot(
+            production.mes_work_order_id.endpoint_id, product, line["lot"]
+        )
         if not lot:
             problems.append(
                 _(

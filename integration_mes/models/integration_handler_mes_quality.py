@@ -2,7 +2,11 @@
 
 from odoo import _, api, models
 
-from odoo.addons.integration_core.lib.errors import MissingReference, PermanentError
+from odoo.addons.integration_core.lib.errors import (
+    AmbiguousCode,
+    MissingReference,
+    PermanentError,
+)
 
 from ..lib import messages
 
@@ -20,10 +24,7 @@ class IntegrationHandlerMesQuality(models.AbstractModel):
 
     @api.model
     def _process_inbound(self, message):
-        try:
-            data = messages.parse_quality_result(message.get_payload_json())
-        except messages.InvalidMessage as error:
-            raise PermanentError(str(error)) from None
+        data = messages.parse_quality_result(message.get_payload_json())
         endpoint = message.endpoint_id
         Result = self.env["integration.mes.quality.result"]
         recorded = Result._find(endpoint, data["message_id"])
@@ -35,7 +36,7 @@ class IntegrationHandlerMesQuality(models.AbstractModel):
             if not work_order:
                 raise MissingReference("mrp.production", data["work_order"])
             work_order._lock()
-            if not work_order._is_next(data["sequence"]):
+            if not self.env["integration.sequence.gate"]._check(message):
                 return work_order
         lot = self._lot(endpoint, data)
         result = Result.create(
@@ -54,29 +55,28 @@ class IntegrationHandlerMesQuality(models.AbstractModel):
         )
         if not result.passed:
             result._raise_failure(message.flow_id)
-        if work_order:
-            work_order._advance_sequence(data["sequence"])
+        self.env["integration.sequence.gate"]._advance(message)
         return result
 
     @api.model
     def _lot(self, endpoint, data):
-        domain = [
-            ("name", "=", data["lot"]),
-            ("company_id", "in", (endpoint.company_id.id, False)),
-        ]
+        domain = []
         if data["product"]:
             product = self.env["integration.mes.codes"]._product(endpoint, data["product"])
             if not product:
                 raise PermanentError(_("Unknown product %s.", data["product"]))
-            domain.append(("product_id", "=", product.id))
-        lots = self.env["stock.lot"].search(domain, limit=2)
-        if not lots:
-            raise PermanentError(_("Unknown lot %s.", data["lot"]))
-        if len(lots) > 1:
+            domain = [("product_id", "=", product.id)]
+        try:
+            lot = self.env["integration.record.lookup"]._find(
+                endpoint, "stock.lot", data["lot"], domain=domain
+            )
+        except AmbiguousCode:
             raise PermanentError(
                 _("Lot %s exists for several products: name the product.", data["lot"])
-            )
-        return lots
+            ) from None
+        if not lot:
+            raise PermanentError(_("Unknown lot %s.", data["lot"]))
+        return lot
 
     @api.model
     def _production(self, work_order, lot):

@@ -6,11 +6,10 @@ from odoo.addons.integration_core.lib.errors import PermanentError
 
 
 class IntegrationMesCodes(models.AbstractModel):
-    """Codes of the MES messages to records and back.
-
-    A product is named by its cross-reference for the endpoint, else its internal reference; a
-    work center by its code; a unit by its cross-reference, else its name; a lot by its name
-    and product.
+    """Codes of the MES messages to records and back, found by the core's record lookup
+    (``integration.record.lookup``): the endpoint's cross-reference, else a product's internal
+    reference, a work center's code, a unit's name, a lot's name (for its product), matched
+    exactly first, then in any case.
     """
 
     _name = "integration.mes.codes"
@@ -18,45 +17,29 @@ class IntegrationMesCodes(models.AbstractModel):
 
     @api.model
     def _product_code(self, endpoint, product):
-        code = self.env["integration.xref"]._code_of(endpoint, product)
-        return code or product.default_code or product.display_name
+        code = self.env["integration.record.lookup"]._code_of(endpoint, product)
+        return code or product.display_name
 
     @api.model
     def _product(self, endpoint, code):
         """The product ``code`` names at ``endpoint``, or an empty recordset."""
-        product = self.env["integration.xref"]._resolve(endpoint, "product.product", code)
-        if product:
-            return product
-        return self.env["product.product"].search(
-            [
-                ("default_code", "=", code),
-                ("company_id", "in", (endpoint.company_id.id, False)),
-            ],
-            limit=1,
-        )
+        return self.env["integration.record.lookup"]._find(endpoint, "product.product", code)
 
     @api.model
     def _workcenter(self, endpoint, code):
-        return self.env["mrp.workcenter"].search(
-            [("code", "=", code), ("company_id", "in", (endpoint.company_id.id, False))], limit=1
-        )
+        return self.env["integration.record.lookup"]._find(endpoint, "mrp.workcenter", code)
 
     @api.model
-    def _lot(self, product, name, company):
-        return self.env["stock.lot"].search(
-            [
-                ("product_id", "=", product.id),
-                ("name", "=", name),
-                ("company_id", "in", (company.id, False)),
-            ],
-            limit=1,
+    def _lot(self, endpoint, product, name):
+        """The lot (or serial number) ``name`` of ``product``, or an empty recordset."""
+        return self.env["integration.record.lookup"]._find(
+            endpoint, "stock.lot", name, domain=[("product_id", "=", product.id)]
         )
 
     @api.model
     def _unit(self, endpoint, code):
-        """The unit ``code`` names at ``endpoint``: its cross-reference, else its exact name."""
-        unit = self.env["integration.xref"]._resolve(endpoint, "uom.uom", code)
-        return unit or self.env["uom.uom"].search([("name", "=", code)], limit=1)
+        """The unit ``code`` names at ``endpoint``."""
+        return self.env["integration.record.lookup"]._find(endpoint, "uom.uom", code)
 
     @api.model
     def _quantity(self, endpoint, line, product, uom, problems, where):

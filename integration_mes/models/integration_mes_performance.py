@@ -4,9 +4,9 @@ from odoo import _, api, fields, models
 from odoo.tools import float_compare
 
 from odoo.addons.integration_core.lib.errors import PermanentError
+from odoo.addons.integration_core.tools.echo import applied_from
 
 from ..lib.distribution import consecutive_intervals, proportional
-from .mrp_production import INBOUND_CONTEXT
 
 
 class IntegrationMesPerformance(models.Model):
@@ -74,7 +74,7 @@ class IntegrationMesPerformance(models.Model):
         }
         if plan is None:
             return self.create(values)
-        production = plan["production"].with_context(**{INBOUND_CONTEXT: True})
+        production = applied_from(plan["production"], work_order.endpoint_id)
         runs = [(self._produced_lot(production, name), qty) for name, qty in plan["produced"]]
         productions = self._split_by_lot(production, runs, data["final"])
         weights = [qty for _lot, qty in runs] or [1.0]
@@ -215,9 +215,9 @@ class IntegrationMesPerformance(models.Model):
         if not name:
             return self.env["stock.lot"]
         Codes = self.env["integration.mes.codes"]
-        return Codes._lot(production.product_id, name, production.company_id) or self.env[
-            "stock.lot"
-        ].create(
+        return Codes._lot(
+            production.mes_work_order_id.endpoint_id, production.product_id, name
+        ) or self.env["stock.lot"].create(
             {
                 "name": name,
                 "product_id": production.product_id.id,

@@ -3,16 +3,13 @@
 from odoo import api, fields, models
 from odoo.tools import SQL, float_round
 
-from odoo.addons.integration_core.lib.errors import MissingReference
-
-SEQUENCE_REFERENCE = "mes.sequence"
-
 
 class IntegrationMesWorkOrder(models.Model):
     """The reference Odoo released to an MES, kept when Odoo splits the order into backorders.
 
-    Inbound results of a work order are applied in the order of their ``sequence``: a gap waits
-    for the missing message, a sequence already applied is a no-op.
+    Inbound results of a work order are applied in the order of their ``sequence`` through the
+    core's sequence gate (``integration.sequence.gate``, keyed by the work order's reference):
+    a gap waits for the missing message, a sequence already applied is a no-op.
     """
 
     _name = "integration.mes.work.order"
@@ -35,7 +32,8 @@ class IntegrationMesWorkOrder(models.Model):
         readonly=True,
     )
     last_sequence = fields.Integer(
-        readonly=True, help="Sequence of the last result from the MES applied to this order."
+        compute="_compute_last_sequence",
+        help="Sequence of the last result from the MES applied to this order.",
     )
     outbound_sequence = fields.Integer(
         readonly=True, help="Sequence of the last message Odoo queued to the MES for it."
@@ -60,6 +58,13 @@ class IntegrationMesWorkOrder(models.Model):
             work_order.qty_planned = work_order._planned_quantity()
             work_order.qty_produced = work_order._produced_quantity()
 
+    def _compute_last_sequence(self):
+        Gate = self.env["integration.sequence.gate"]
+        for endpoint, work_orders in self.grouped("endpoint_id").items():
+            applied = Gate._last_applied(endpoint, set(work_orders.mapped("name")))
+            for work_order in work_orders:
+                work_order.last_sequence = applied[work_order.name]
+
     @api.model
     def _find(self, endpoint, reference):
         """The work order ``reference`` names at ``endpoint`` (empty when it is not released)."""
@@ -71,30 +76,7 @@ class IntegrationMesWorkOrder(models.Model):
         self.env.cr.execute(
             SQL("SELECT id FROM integration_mes_work_order WHERE id = %s FOR UPDATE", self.id)
         )
-        self.invalidate_recordset(["last_sequence", "outbound_sequence", "state"])
-
-    def _is_next(self, sequence):
-        """True for the next result to apply, False for one already applied (a duplicate); a
-        gap raises ``MissingReference`` so the result waits for the one before it."""
-        self.ensure_one()
-        if sequence <= self.last_sequence:
-            return False
-        if sequence > self.last_sequence + 1:
-            raise MissingReference(
-                SEQUENCE_REFERENCE,
-                f"{self.name}#{sequence - 1}",
-                f"Result {sequence} of work order {self.name} waits for result {sequence - 1} "
-                f"(last applied: {self.last_sequence}).",
-            )
-        return True
-
-    def _advance_sequence(self, sequence):
-        """Record ``sequence`` as applied and let the result that waited for it go on."""
-        self.ensure_one()
-        self.last_sequence = sequence
-        self.env["integration.message"].sudo()._resume_waiting(
-            SEQUENCE_REFERENCE, [f"{self.name}#{sequence}"], endpoint=self.endpoint_id
-        )
+        self.invalidate_recordset(["outbound_sequence", "state"])
 
     def _open_production(self):
         """The part of the order still to produce (the last backorder), if any."""

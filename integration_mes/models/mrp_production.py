@@ -2,13 +2,20 @@
 
 from odoo import _, fields, models
 
-UPDATE_FIELDS = {"product_qty", "date_start", "date_finished", "priority"}
-# Set while an MES result is applied: its effects on the order are not news for the MES.
-INBOUND_CONTEXT = "mes_inbound"
+from odoo.addons.integration_core.tools.echo import is_echo
+
+UPDATE_FIELDS = ("product_qty", "date_start", "date_finished", "priority")
 
 
 class MrpProduction(models.Model):
-    _inherit = "mrp.production"
+    """Orders go to the MES their routing rule names (``integration.mes.route``), through the
+    core's outbound events: a confirmed order is released, a change of quantity, dates or
+    priority is an update, and nothing left to produce is a cancellation. Changes applied from
+    the MES itself are not sent back to it."""
+
+    _name = "mrp.production"
+    _inherit = ["mrp.production", "integration.event.source"]
+    _integration_write_flows = {"work_order.update": UPDATE_FIELDS}
 
     mes_work_order_id = fields.Many2one(
         "integration.mes.work.order",
@@ -24,24 +31,34 @@ class MrpProduction(models.Model):
         self._mes_release()
         return result
 
-    def write(self, vals):
-        result = super().write(vals)
-        if UPDATE_FIELDS & set(vals) and not self.env.context.get(INBOUND_CONTEXT):
-            self.filtered(
-                lambda p: (
-                    p.state not in ("draft", "done", "cancel")
-                    and p.mes_work_order_id.state == "released"
-                )
-            )._mes_send("work_order.update")
-        return result
-
     def action_cancel(self):
         result = super().action_cancel()
-        if not self.env.context.get(INBOUND_CONTEXT):
-            self._mes_cancel()
+        self.filtered(lambda p: not is_echo(p.env, p.mes_endpoint_id))._mes_cancel()
         return result
 
-    # ------------------------------------------------------------------ events
+    # ------------------------------------------------------------------ outbound events
+    def _integration_endpoint(self):
+        return self.mes_work_order_id.endpoint_id
+
+    def _integration_wants(self, flow_code):
+        if flow_code != "work_order.update":
+            return True
+        return self.state not in ("draft", "done", "cancel") and (
+            self.mes_work_order_id.state == "released"
+        )
+
+    def _integration_message(self, flow):
+        """The work order's next message: its sequence orders it at the MES."""
+        work_order = self.mes_work_order_id.sudo()
+        sequence = work_order._next_outbound_sequence()
+        payload = self._mes_payload(work_order, flow.code, sequence)
+        return {
+            "payload": payload,
+            "idempotency_key": payload["message_id"],
+            "ordering_key": work_order.name,
+            "sequence": sequence,
+        }
+
     def _mes_release(self):
         """Create the MES work order of each newly confirmed order that a rule routes."""
         WorkOrder = self.env["integration.mes.work.order"].sudo()
@@ -57,7 +74,7 @@ class MrpProduction(models.Model):
                     "product_id": production.product_id.id,
                 }
             )
-            production._mes_send("work_order.release")
+            production._integration_queue("work_order.release")
             # Results the MES sent before the release reached it were parked: go on.
             self.env["integration.message"].sudo()._resume_waiting(
                 "mrp.production", [production.name], endpoint=endpoint
@@ -69,38 +86,9 @@ class MrpProduction(models.Model):
             if work_order._open_production():
                 continue
             cancelled = self.filtered(lambda p, wo=work_order: p.mes_work_order_id == wo)
-            cancelled[:1]._mes_send("work_order.cancel")
+            cancelled[:1]._integration_queue("work_order.cancel")
             done = work_order.production_ids.filtered(lambda p: p.state == "done")
             work_order.sudo().state = "completed" if done else "cancelled"
-
-    def _mes_send(self, message_type):
-        """Queue ``message_type`` for each order on its MES's active outbound flow."""
-        Message = self.env["integration.message"].sudo()
-        for production in self:
-            work_order = production.mes_work_order_id.sudo()
-            flow = work_order.endpoint_id.flow_ids.filtered(
-                lambda f, code=message_type: (
-                    f.code == code and f.direction == "outbound" and f.state == "active"
-                )
-            )[:1]
-            if not flow:
-                production.message_post(
-                    body=_(
-                        "Not sent to %(mes)s: it has no active outbound flow %(flow)s.",
-                        mes=work_order.endpoint_id.display_name,
-                        flow=message_type,
-                    )
-                )
-                continue
-            sequence = work_order._next_outbound_sequence()
-            payload = production._mes_payload(work_order, message_type, sequence)
-            Message.enqueue(
-                flow,
-                payload,
-                idempotency_key=payload["message_id"],
-                ordering_key=work_order.name,
-                sequence=sequence,
-            )
 
     # ------------------------------------------------------------------ payload
     def _mes_payload(self, work_order, message_type, sequence):

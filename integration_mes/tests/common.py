@@ -15,9 +15,9 @@ INBOUND_FLOWS = {
     "quality.result": "integration.handler.mes.quality",
 }
 OUTBOUND_FLOWS = {
-    "work_order.release": "integration.handler.mes.release",
-    "work_order.update": "integration.handler.mes.update",
-    "work_order.cancel": "integration.handler.mes.cancel",
+    "work_order.release": "integration.handler.mes.work_order",
+    "work_order.update": "integration.handler.mes.work_order",
+    "work_order.cancel": "integration.handler.mes.work_order",
 }
 
 
@@ -79,12 +79,19 @@ class MesCase(IntegrationCase):
         cls.mes = cls.env["integration.endpoint"].create(
             {"name": "Plant MES", "code": "PLANT_MES", "environment": "test", "system_type": "mes"}
         )
-        cls.flows = {
-            code: cls.make_flow(code, handler, endpoint=cls.mes)
-            for code, handler in INBOUND_FLOWS.items()
-        }
+        cls.flows = {code: cls.catalog_flow(code) for code in INBOUND_FLOWS}
         cls.env["integration.mes.route"].create(
             {"endpoint_id": cls.mes.id, "workcenter_id": cls.plant["welding"].id}
+        )
+
+    @classmethod
+    def catalog_flow(cls, code, **values):
+        """An active flow of the MES made from the connector's catalog entry ``code``."""
+        entry = cls.env["integration.catalog.entry"].search(
+            [("system_type", "=", "mes"), ("code", "=", code)]
+        )
+        return cls.env["integration.flow"].create(
+            dict(entry._flow_values(cls.mes), state="active", retry_base_seconds=10, **values)
         )
 
     def make_order(self, quantity=10, confirm=True):

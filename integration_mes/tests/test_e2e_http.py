@@ -10,7 +10,7 @@ from odoo.addons.integration_core.tests.http_test_server import LoopbackRequests
 
 from ..simulator.server import MesSimulator
 from ..simulator.transports import HttpSender
-from .common import INBOUND_FLOWS, OUTBOUND_FLOWS, make_plant
+from .common import make_plant
 
 
 @tagged("post_install", "-at_install")
@@ -27,34 +27,21 @@ class TestEndToEndHttp(LoopbackRequestsMixin, HttpCase):
         )
         cls.simulator = MesSimulator(sender=None, name="E2E").start()
         cls.addClassCleanup(cls.simulator.stop)
-        cls.mes = cls.env["integration.endpoint"].create(
+        # The MES is configured in one step: its kind's catalog gives every flow.
+        wizard = cls.env["integration.connect"].create(
             {
+                "system_type": "mes",
                 "name": "Plant MES over HTTP",
                 "code": "E2E_MES",
-                "system_type": "mes",
                 "environment": "test",
-                "transport": "http",
-                "url": cls.simulator.url,
-                "rate_limit_per_minute": 0,
+                "service_user_id": service.id,
             }
         )
-        for flows, direction in ((INBOUND_FLOWS, "inbound"), (OUTBOUND_FLOWS, "outbound")):
-            for code, handler in flows.items():
-                cls.env["integration.flow"].create(
-                    {
-                        "name": code,
-                        "code": code,
-                        "endpoint_id": cls.mes.id,
-                        "direction": direction,
-                        "handler": handler,
-                        "state": "active",
-                        "request_path": "/work-orders",
-                    }
-                )
-        key = cls.env["integration.api.key"].create(
-            {"name": "Simulator", "endpoint_id": cls.mes.id, "user_id": service.id}
-        )
-        cls.simulator.sender = HttpSender(cls.base_url(), "E2E_MES", key._issue(), timeout=20)
+        cls.mes, secret = wizard._connect()
+        cls.mes.write({"transport": "http", "url": cls.simulator.url, "rate_limit_per_minute": 0})
+        cls.mes.flow_ids.action_approve()
+        cls.mes.flow_ids.action_activate()
+        cls.simulator.sender = HttpSender(cls.base_url(), "E2E_MES", secret, timeout=20)
         cls.env["integration.mes.route"].create(
             {"endpoint_id": cls.mes.id, "warehouse_id": cls.plant["warehouse"].id}
         )

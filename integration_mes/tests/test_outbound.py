@@ -1,6 +1,8 @@
 from odoo import Command, fields
 from odoo.tests import tagged
 
+from odoo.addons.integration_core.tests.helpers import trap_messages
+
 from ..simulator.server import MesSimulator
 from .common import OUTBOUND_FLOWS, MesCase
 
@@ -160,3 +162,32 @@ class TestOutbound(MesCase):
         self.assertFalse(
             self.env["integration.message"].search([("ordering_key", "=", unrouted.name)])
         )
+
+
+@tagged("post_install", "-at_install")
+class TestOutboundEvents(MesCase):
+    """The order events go through the core's outbound events, seen with its message trap."""
+
+    def test_an_mes_without_an_active_flow_gets_nothing_and_the_order_says_so(self):
+        with trap_messages(self.env) as trap:
+            order = self.make_order(10)
+        trap.assert_nothing_queued()
+        self.assertTrue(order.mes_work_order_id, "the work order is released all the same")
+        self.assertIn(
+            "no active outbound flow work_order.release", order.message_ids[:1].body or ""
+        )
+
+    def test_only_changes_of_released_orders_the_mes_cares_about_are_sent(self):
+        for code, handler in OUTBOUND_FLOWS.items():
+            self.make_flow(code, handler, direction="outbound", endpoint=self.mes)
+        order = self.make_order(10)
+        with trap_messages(self.env) as trap:
+            order.priority = "1"
+            order.origin = "not a field the MES receives"
+        trap.assert_queued(
+            "work_order.update", {"work_order": order.name, "sequence": 2, "priority": 1}
+        )
+        draft = self.make_order(5, confirm=False)
+        with trap_messages(self.env) as trap:
+            draft.product_qty = 6
+        trap.assert_nothing_queued()

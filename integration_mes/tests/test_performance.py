@@ -88,7 +88,7 @@ class TestPerformance(MesCase):
         self.assertEqual(second.state, "waiting")
         self.assertEqual(
             (second.waiting_model, second.waiting_code),
-            ("mes.sequence", f"{self.order.mes_work_order_id.name}#1"),
+            ("integration.sequence", f"{self.order.mes_work_order_id.name}#1"),
         )
         self.assertUntouched(self.order)
         first = self.result(self.order, 1, produced=4, lot="F-1", consumed=self.consume(8, 2))
@@ -293,7 +293,10 @@ class TestPerformance(MesCase):
         Message._resume_available()
         self.assertEqual(second.state, "waiting", "result 1 is still missing")
         # A concurrent worker applied result 1 while this one was parking result 2.
-        self.order.mes_work_order_id.last_sequence = 1
+        work_order = self.order.mes_work_order_id
+        self.env["integration.sequence.gate"]._lock(work_order.endpoint_id, work_order.name).write(
+            {"last_sequence": 1}
+        )
         Message._resume_available()
         second.invalidate_recordset()
         self.assertEqual(second.state, "pending")

@@ -184,7 +184,7 @@ class TestPerformanceLots(MesCase):
         self.assertEqual(
             refused.exception.problems,
             [
-                "produced[0].gives both lot and serials: give one of them",
+                "produced[0] gives both lot and serials: give one of them",
                 "produced[0].quantity is 2 but 1 serials are listed",
                 "produced[1].serials must be a non-empty list of non-empty texts",
                 "produced[2].serials must be a non-empty list of non-empty texts",

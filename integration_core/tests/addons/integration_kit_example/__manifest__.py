@@ -1,0 +1,11 @@
+{
+    "name": "Integration Kit Example",
+    "summary": "Test addon: a connector made of catalog entries and handlers only",
+    "version": "18.0.1.0.0",
+    "category": "Hidden/Tests",
+    "author": "Manufacturing Integration contributors",
+    "license": "LGPL-3",
+    "depends": ["integration_core"],
+    "data": ["data/integration_catalog_example.xml"],
+    "installable": True,
+}
