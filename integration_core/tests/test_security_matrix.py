@@ -49,6 +49,10 @@ CORE_RIGHTS = {
     "integration.message.replay": (NONE, NONE, ALL, ALL),
     "integration.exception.ignore": (NONE, NONE, ALL, ALL),
     "integration.xref.import": (NONE, NONE, NONE, ALL),
+    "integration.catalog.entry": (NONE, NONE, READ, ALL),
+    # Written by the handlers' gating only (as superuser): people read where a key stands.
+    "integration.sequence.gate": (NONE, NONE, READ, READ),
+    "integration.connect": (NONE, NONE, NONE, "rwc-"),
 }
 # Connector models: readable by integration users, changed by managers only.
 CONNECTOR_RIGHTS = (NONE, NONE, READ, ALL)
@@ -89,6 +93,7 @@ METHODS = {
     ("integration.mapping.preview", "action_preview"): (USERS, ()),
     ("integration.exception.ignore", "action_ignore"): (USERS, ()),
     ("integration.xref.import", "action_import"): (MANAGERS, ()),
+    ("integration.connect", "action_connect"): (MANAGERS, ()),
 }
 # Tested with the production guard it belongs to (issue 12, item 1), not here.
 ELSEWHERE = {("integration.endpoint", "action_declare_production_database")}
@@ -236,6 +241,13 @@ class TestSecurityMatrix(TransactionCase):
                 "model_id": self.env["ir.model"]._get_id("res.partner"),
                 "match_field_id": self.env["ir.model.fields"]._get("res.partner", "ref").id,
                 "file": base64.b64encode(b"code,value\nC1,R1\n"),
+            },
+            "integration.connect": {
+                "system_type": self.env["integration.catalog.entry"]
+                .search([], limit=1)
+                .system_type,
+                "name": "Matrix connect",
+                "code": f"MX_CONNECT_{user.id}",
             },
         }
         if model in wizard_values:
