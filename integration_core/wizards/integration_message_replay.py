@@ -81,7 +81,7 @@ def _pretty(text):
     """JSON text indented for a person to edit; any other text as it is."""
     try:
         return json.dumps(json.loads(text), indent=2, ensure_ascii=False) if text else text
-    except ValueError:
+    except (ValueError, RecursionError):
         return text
 
 
@@ -90,5 +90,5 @@ def _unless_reindented(original, text):
     re-indents it (so the edit log refuses it as unchanged)."""
     try:
         return original if json.loads(original) == json.loads(text) else text
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or too deep: the edit log says which
         return text
