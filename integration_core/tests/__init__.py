@@ -30,3 +30,4 @@ from . import test_cockpit_tour
 from . import test_queue_trigger
 from . import test_handler_prefetch
 from . import test_production_guard
+from . import test_faults
