@@ -91,10 +91,11 @@ class IntegrationQueueWorker(models.AbstractModel):
         worker = _worker_id()
         batch_size = batch_size or self._batch_size()
         deadline = time.monotonic() + time_budget
-        self._recover_expired_leases()
-        self.env.cr.commit()  # pylint: disable=invalid-commit
         processed = batches = 0
         while time.monotonic() < deadline and (max_batches is None or batches < max_batches):
+            # Before every claim: leases that expire while a long backlog is worked are
+            # recovered on time, not at the next run.
+            self._recover_expired_leases()
             ids = self._claim_batch(batch_size, worker)
             if batches == 0 and len(ids) == batch_size:
                 self._wake_other_runners()  # a backlog: work it in parallel

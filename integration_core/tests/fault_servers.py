@@ -238,6 +238,26 @@ class OdooProcess:
         return proxy.execute_kw(self.database, uid, "admin", model, method, list(args), kwargs)
 
 
+class ConsumerProcess(OdooProcess):
+    """The ``integration-amqp-consumer`` command as its own process."""
+
+    def start(self):
+        command = odoo_command(self.database, "--log-level=warn")
+        command.insert(command.index("-d"), "integration-amqp-consumer")
+        self.process = subprocess.Popen(
+            ["timeout", "-s", "KILL", str(MAX_LIFE), *command],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            env=self.env,
+            start_new_session=True,
+        )
+        return self
+
+
+def rabbitmqctl(*args):
+    subprocess.run(["rabbitmqctl", *args], check=True, timeout=120, capture_output=True)
+
+
 class Receiver:
     """A loopback HTTP receiver: answers 503 while ``refusing``, else 200; records every
     request's idempotency key, time and answer."""

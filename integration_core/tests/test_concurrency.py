@@ -1,9 +1,13 @@
 import threading
 from unittest.mock import patch
 
+import psycopg2
+
 from odoo import SUPERUSER_ID, api
 from odoo.modules.registry import DummyRLock, Registry
 from odoo.tests import BaseCase, get_db_name, tagged
+
+from .common import CapturedLogs
 
 
 @tagged("post_install", "-at_install")
@@ -212,3 +216,27 @@ class TestConcurrentWorkers(BaseCase):
                 [self.endpoint_id],
             )
             self.assertEqual(cr.fetchone()[0], 200, "every failure counted once")
+
+    def test_a_duplicate_racing_a_worker_fails_quietly_for_its_retry(self):
+        """The duplicate's transaction began before a worker updated the message's row: it
+        cannot serialize, and the caller retries (Odoo retries the request, the AMQP consumer
+        requeues); the log shows no "bad query" error for this expected race."""
+        [message_id] = self._contacts(1)
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT idempotency_key FROM integration_message WHERE id = %s", [message_id]
+            )
+            key = cr.fetchone()[0]
+        with self.registry.cursor() as duplicate_cr, self.registry.cursor() as worker_cr:
+            duplicate_cr.execute("SELECT 1")  # its snapshot
+            worker_cr.execute(
+                "UPDATE integration_message SET state = 'processing' WHERE id = %s", [message_id]
+            )
+            worker_cr.commit()  # pylint: disable=invalid-commit
+            env = api.Environment(duplicate_cr, SUPERUSER_ID, {})
+            flow = env["integration.flow"].browse(self.flow_id)
+            with CapturedLogs() as logs, self.assertRaises(psycopg2.errors.SerializationFailure):
+                env["integration.message"].enqueue_batch(
+                    flow, [{"payload": {"ref": "CONC-0"}, "idempotency_key": key}]
+                )
+        self.assertFalse([line for line in logs.lines if "bad query" in line])

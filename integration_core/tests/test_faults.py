@@ -7,16 +7,24 @@ done once, one exception card per cause, nothing stranded, production never call
 copy. Each prints what it measured. Servers and databases are removed even on failure.
 """
 
+import json
 import logging
+import os
+import threading
 import time
+import uuid
+
+import pika
 
 from odoo.tests import BaseCase, get_db_name, tagged
 
+from ..lib import amqp_transport
 from . import fault_servers
-from .fault_servers import OdooProcess, Receiver, Sql
+from .fault_servers import ConsumerProcess, OdooProcess, Receiver, Sql, rabbitmqctl
 
 _logger = logging.getLogger(__name__)
 PRODUCTION_ENV = "INTEGRATION_PRODUCTION_DATABASE"
+AMQP_URL = os.environ.get("INTEGRATION_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
 
 
 @tagged("post_install", "-at_install", "fault_suite")
@@ -288,3 +296,136 @@ class TestFaults(BaseCase):
         self.assertEqual(recovered, stranded)
         self.assert_attempts_agree(sql, flow)
         self.assertFalse(restarted.errors())
+
+    # ------------------------------------------------------------------ a broker restart
+    def test_a_broker_restart_during_ingest_loses_and_duplicates_nothing(self):
+        database = self.database("broker")
+        tag = uuid.uuid4().hex[:8]
+        exchange, queue = f"fault.{tag}.x", f"fault.{tag}.q"
+        amqp_transport.declare_queue(AMQP_URL, exchange, queue, "#")
+        self.addCleanup(self._delete_broker_objects, exchange, queue)
+        server = self.server(database, cron_threads=0)
+        endpoint = server.rpc(
+            "integration.endpoint",
+            "create",
+            {
+                "name": "AMQP plant",
+                "code": "AMQP_PLANT",
+                "environment": "test",
+                "transport": "amqp",
+                "url": AMQP_URL,
+                "amqp_exchange": exchange,
+                "amqp_queue": queue,
+            },
+        )
+        flow = server.rpc(
+            "integration.flow",
+            "create",
+            {
+                "name": "contacts",
+                "code": "contacts",
+                "endpoint_id": endpoint,
+                "direction": "inbound",
+                "handler": "integration.handler.partner",
+                "state": "active",
+            },
+        )
+        server.stop()
+        sql = self.sql(database)
+        consumer = ConsumerProcess(database)
+        self.addCleanup(consumer.stop)
+        consumer.start()
+        keys = [f"B-{n}" for n in range(2000)]
+        publisher = threading.Thread(
+            target=self._publish, args=(exchange, keys + keys[::20]), daemon=True
+        )
+        started = time.monotonic()
+        publisher.start()  # about 400 a second, as a plant would send them
+        time.sleep(1.5)
+        try:
+            rabbitmqctl("stop_app")
+            at_stop = sql.value("SELECT count(*) FROM integration_message")
+            time.sleep(3)
+        finally:
+            rabbitmqctl("start_app")
+            rabbitmqctl("await_startup")
+        restarted = time.monotonic()
+        publisher.join(timeout=60)
+        while sql.value("SELECT count(*) FROM integration_message") < 2000:
+            if time.monotonic() - restarted > 90:
+                break
+            time.sleep(0.1)
+        settled = time.monotonic()
+        time.sleep(1)  # a duplicate still in flight would show now
+        counts = sql.rows(
+            "SELECT count(*), count(DISTINCT idempotency_key) FROM integration_message"
+            " WHERE flow_id = %s",
+            flow,
+        )[0]
+        depth = self._depth(queue)
+        _logger.info(
+            "fault suite: 2,100 AMQP deliveries (100 duplicates), broker stopped 3 s with"
+            " %d in the inbox; all in the inbox %.1f s after it came back (%.1f s in all),"
+            " %s messages, %d left in the queue",
+            at_stop,
+            settled - restarted,
+            settled - started,
+            counts,
+            depth,
+        )
+        self.assertFalse(publisher.is_alive(), "the publisher got everything confirmed")
+        self.assertGreater(2000, at_stop, "the broker stopped during ingest")
+        self.assertEqual(counts, (2000, 2000), "every delivery in the inbox once")
+        self.assertEqual(depth, 0, "all acked")
+        self.assertIsNone(consumer.process.poll(), "the consumer reconnected by itself")
+
+    def _publish(self, exchange, keys):
+        """Publish with confirms at a steady pace; through an outage, publish again what was
+        not confirmed (a duplicate at worst, which the inbox recognises)."""
+        pending = list(keys)
+        deadline = time.monotonic() + 60
+        while pending and time.monotonic() < deadline:
+            try:
+                connection = pika.BlockingConnection(amqp_transport.connection_parameters(AMQP_URL))
+            except (pika.exceptions.AMQPError, OSError):
+                time.sleep(0.3)
+                continue
+            try:
+                channel = connection.channel()
+                channel.confirm_delivery()
+                while pending:
+                    key = pending[0]
+                    channel.basic_publish(
+                        exchange,
+                        "contacts",
+                        json.dumps({"ref": key, "name": f"Contact {key}"}).encode(),
+                        pika.BasicProperties(delivery_mode=2, message_id=key, type="contacts"),
+                    )
+                    pending.pop(0)
+                    time.sleep(0.0025)
+            except (pika.exceptions.AMQPError, OSError):
+                time.sleep(0.3)
+            finally:
+                if connection.is_open:
+                    try:
+                        connection.close()
+                    except pika.exceptions.AMQPError:
+                        pass
+
+    def _depth(self, queue):
+        connection = pika.BlockingConnection(amqp_transport.connection_parameters(AMQP_URL))
+        try:
+            return connection.channel().queue_declare(queue, passive=True).method.message_count
+        finally:
+            connection.close()
+
+    def _delete_broker_objects(self, exchange, queue):
+        connection = pika.BlockingConnection(amqp_transport.connection_parameters(AMQP_URL))
+        try:
+            channel = connection.channel()
+            for name in (queue, f"{queue}.dead"):
+                channel.queue_delete(name)
+            for name in (exchange, f"{exchange}.dlx"):
+                channel.exchange_delete(name)
+        finally:
+            connection.close()
