@@ -14,14 +14,19 @@ Operations manual:
   rows, so a live batch is never taken away however long it runs: the lease (flow's
   *lease*, default 30 s) is only the time after which a crashed worker's messages are retried.
   After a crash (kill -9, lost node) expect them pending again about that long after the
-  crash once a runner works the queue again (a runner leaving leased messages behind triggers
-  itself at the earliest expiry); since their effects were never committed they apply once.
+  crash once a runner works the queue again (runners recover expired leases before every
+  claim, and one that leaves leased messages behind triggers itself at the earliest expiry; a
+  restarted server's cron workers first look for work within a minute, or at once when a
+  message arrives). Their effects were never committed, so they apply once; the lost try
+  keeps its count, with an attempt row saying the lease expired.
 - A batch that fails as a whole (a serialization failure, a lost connection, a bug outside a
   handler) is rolled back and its claim released at once: its messages are pending again with
   their attempts count unchanged, instead of waiting for the lease.
 - Rows batches share never conflict inside a batch transaction: the endpoint's circuit is
   read and changed in short autonomous transactions; exception cards (one per cause, unique
-  fingerprint) are filed after the batch's commit in a short READ COMMITTED transaction.
+  fingerprint) are filed after the batch's commit in a short READ COMMITTED transaction. A
+  worker that dies between those two commits leaves its batch's failed messages failed but
+  not (yet) on a card: they show in the message list, and on a card once retried.
 - Retries and deferrals keep their schedule: after a batch, a runner is triggered for the
   earliest one due (a trigger row, plus a timer of this process that wakes the cron workers
   on time instead of at their next minute's poll). While an endpoint's circuit is open its
