@@ -417,8 +417,8 @@ class TestFaults(BaseCase):
                 if connection.is_open:
                     try:
                         connection.close()
-                    except pika.exceptions.AMQPError:
-                        pass
+                    except pika.exceptions.AMQPError as error:  # the broker went first
+                        _logger.debug("Publisher connection already gone: %s", error)
 
     def _depth(self, queue):
         connection = pika.BlockingConnection(amqp_transport.connection_parameters(AMQP_URL))
