@@ -24,7 +24,7 @@ REPORT = re.compile(
 SKIPPED = re.compile(r"odoo\.tests\.result: skipped ")
 ECHO = re.compile(
     r" (WARNING|ERROR|CRITICAL) |: Starting \w+\.test_|Starting post tests|post-tests in"
-    r"|odoo\.tests\.(stats|result)"
+    r"|odoo\.tests\.(stats|result)|fault suite: "
 )
 
 

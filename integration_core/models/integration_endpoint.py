@@ -3,7 +3,7 @@
 from collections import namedtuple
 
 from odoo import _, api, fields, models, tools
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..lib.errors import PermanentError
 from ..tools import access, endpoint_transport, log_redaction, message_stats
@@ -13,6 +13,7 @@ log_redaction.install()
 # Window of the failure rate shown as the endpoint's health.
 HEALTH_WINDOW_MINUTES = 60
 API_GROUP = "integration_core.group_integration_api"
+MANAGER_GROUP = "integration_core.group_integration_manager"
 InboundRoute = namedtuple(
     "InboundRoute",
     "endpoint_id company_id rate_limit_per_minute flow_id flow_state ordering_key_path",
@@ -373,14 +374,20 @@ class IntegrationEndpoint(models.Model):
 
     # ------------------------------------------------------------------ environment guard
     def _bind_production_database(self):
-        """The first database that declares a production endpoint is the production one."""
+        """The first database that declares a production endpoint is recorded as production
+        (its name and uuid); it sends only where the server configuration names it too."""
         if not self.filtered(lambda e: e.environment == "production"):
             return
         params = self.env["ir.config_parameter"].sudo()
         if not params.get_param(endpoint_transport.PRODUCTION_UUID_PARAM):
-            params.set_param(
-                endpoint_transport.PRODUCTION_UUID_PARAM, params.get_param("database.uuid")
-            )
+            self._record_production_database()
+
+    def _record_production_database(self):
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param(
+            endpoint_transport.PRODUCTION_UUID_PARAM, params.get_param("database.uuid")
+        )
+        params.set_param(endpoint_transport.PRODUCTION_NAME_PARAM, self.env.cr.dbname)
 
     def _check_may_send(self):
         """Refuse to call a production endpoint from any database but production."""
@@ -400,14 +407,38 @@ class IntegrationEndpoint(models.Model):
             raise error
 
     def action_declare_production_database(self):
-        """Managers: this database is (now) production; production endpoints may be called."""
-        params = self.env["ir.config_parameter"].sudo()
-        params.set_param(
-            endpoint_transport.PRODUCTION_UUID_PARAM, params.get_param("database.uuid")
+        """Managers only: this database is (now) production; production endpoints may be called.
+
+        Records this database's name and uuid, clears ``database.is_neutralized`` and notes who
+        did it and when in the chatter. The server configuration must name this database first.
+        """
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(_("Only an Integration Manager may declare the production database."))
+        self.check_access("write")
+        configured = endpoint_transport.configured_production_database()
+        if configured != self.env.cr.dbname:
+            raise UserError(
+                _(
+                    "The server configuration must name this database (%(db)s) as production "
+                    "first: set %(option)s in its configuration file or %(env)s in its "
+                    "environment (now: %(configured)s).",
+                    db=self.env.cr.dbname,
+                    option=endpoint_transport.PRODUCTION_DATABASE_OPTION,
+                    env=endpoint_transport.PRODUCTION_DATABASE_ENV,
+                    configured=configured or _("none"),
+                )
+            )
+        self._record_production_database()
+        self.env["ir.config_parameter"].sudo().set_param("database.is_neutralized", False)
+        body = _(
+            "%(user)s declared this database (%(db)s) the production database on %(when)s UTC.",
+            user=self.env.user.name,
+            db=self.env.cr.dbname,
+            when=fields.Datetime.to_string(fields.Datetime.now()),
         )
-        params.set_param("database.is_neutralized", False)
         for endpoint in self:
-            endpoint.message_post(body=_("This database was declared the production database."))
+            endpoint.message_post(body=body)
+        return True
 
     # ------------------------------------------------------------------ transport
     def _send(self, flow, message, request):

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..lib.explanations import age_label, explain, first_sentence, headline, plural
 from ..tools import access
@@ -57,9 +58,9 @@ class IntegrationException(models.Model):
     integration_message_ids = fields.One2many(
         "integration.message", "exception_id", string="Affected messages"
     )
-    message_count = fields.Integer(
-        string="Message count", compute="_compute_message_count", store=True
-    )
+    # Counted on read: concurrent workers filing messages under one card never write a shared
+    # counter.
+    message_count = fields.Integer(string="Message count", compute="_compute_message_count")
     first_seen_at = fields.Datetime(string="First seen", readonly=True, default=fields.Datetime.now)
     last_seen_at = fields.Datetime(string="Last seen", readonly=True, default=fields.Datetime.now)
     user_id = fields.Many2one("res.users", string="Assigned to", tracking=True)
@@ -104,6 +105,14 @@ class IntegrationException(models.Model):
     related_summary = fields.Char(compute="_compute_related", string="Records concerned")
     waiting_reference = fields.Char(compute="_compute_related", string="Waiting for")
     edit_ids = fields.One2many("integration.message.edit", "exception_id", string="Payload edits")
+
+    _sql_constraints = [
+        (
+            "fingerprint_unique",
+            "unique(fingerprint)",
+            "One exception per cause: another one has this fingerprint.",
+        ),
+    ]
 
     @api.depends("state")
     def _compute_state_sequence(self):
@@ -246,38 +255,71 @@ class IntegrationException(models.Model):
     def _record_failure(self, messages, category, error, cause=None, severity=None):
         """Attach failed ``messages`` (one flow) to the card of their cause.
 
-        One card per cause: when a resolved or ignored cause fails again, its card reopens.
+        One card per cause, even with concurrent workers: the card is found or made by its
+        unique fingerprint (``INSERT ... ON CONFLICT``) and locked while it is touched; a
+        resolved or ignored cause that fails again reopens its card. The queue calls this in a
+        short READ COMMITTED transaction after its batch's commit.
         """
         flow = messages.flow_id
         fingerprint = self._fingerprint(flow, category, error, cause)
         previous = messages.exception_id
-        exception = self.search([("fingerprint", "=", fingerprint)], order="id desc", limit=1)
+        exception, created = self._card_for(fingerprint, flow, category, error, severity)
         values = {"last_seen_at": fields.Datetime.now(), "error": error}
         if severity:
             values["severity"] = severity
-        if not exception:
-            exception = self.create(
-                dict(
-                    values,
-                    name=_title(flow, category, error),
-                    category=category,
-                    fingerprint=fingerprint,
-                    flow_id=flow.id,
-                    endpoint_id=flow.endpoint_id.id,
-                    company_id=flow.company_id.id,
-                    severity=severity or "medium",
-                )
-            )
-        elif exception.state in ("resolved", "ignored"):
+        if not created and exception.state in ("resolved", "ignored"):
             exception.write(dict(values, state="new", ignore_reason=False))
             exception.message_post(
                 body=_("Reopened: %s message(s) failed again for this cause.", len(messages))
             )
-        else:
+        elif not created:
             exception.write(values)
         messages.write({"exception_id": exception.id})
         (previous - exception)._refresh_from_messages()
         return exception
+
+    @api.model
+    def _card_for(self, fingerprint, flow, category, error, severity):
+        """(card, created): the card of ``fingerprint``, made when missing, locked by us."""
+        now = fields.Datetime.now()
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO integration_exception (
+                    name, category, severity, state, state_sequence, fingerprint, flow_id,
+                    endpoint_id, company_id, error, first_seen_at, last_seen_at,
+                    create_uid, create_date, write_uid, write_date)
+                VALUES (%(name)s, %(category)s, %(severity)s, 'new', 0, %(fingerprint)s,
+                        %(flow)s, %(endpoint)s, %(company)s, %(error)s, %(now)s, %(now)s,
+                        %(uid)s, %(now)s, %(uid)s, %(now)s)
+                ON CONFLICT (fingerprint) DO NOTHING
+                RETURNING id
+                """,
+                name=_title(flow, category, error),
+                category=category,
+                severity=severity or "medium",
+                fingerprint=fingerprint,
+                flow=flow.id,
+                endpoint=flow.endpoint_id.id,
+                company=flow.company_id.id,
+                error=error,
+                now=now,
+                uid=self.env.uid,
+            ),
+            log_exceptions=False,
+        )
+        row = self.env.cr.fetchone()
+        if row:
+            return self.browse(row[0]), True
+        self.env.cr.execute(
+            "SELECT id FROM integration_exception WHERE fingerprint = %s FOR NO KEY UPDATE",
+            [fingerprint],
+            log_exceptions=False,
+        )
+        exception = self.browse(self.env.cr.fetchone()[0])
+        exception.invalidate_recordset()
+        return exception, False
 
     def _refresh_from_messages(self):
         """Resolve open cards none of whose messages is failing any more."""

@@ -123,9 +123,10 @@ class IntegrationFlow(models.Model):
     )
     lease_seconds = fields.Integer(
         string="Lease (seconds)",
-        default=300,
+        default=30,
         tracking=True,
-        help="A message processing longer than this is presumed crashed and retried.",
+        help="After a worker crash, its messages are retried once their lease has expired. "
+        "A live worker keeps its batch however long it runs: the lease need not cover it.",
     )
     waiting_deadline_minutes = fields.Integer(
         string="Waiting deadline (minutes)",

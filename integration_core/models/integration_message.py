@@ -345,7 +345,10 @@ class IntegrationMessage(models.Model):
                 self.env.uid,
                 now,
                 *arrays,
-            )
+            ),
+            # A duplicate racing a worker's update of its row fails to serialize: an expected
+            # race the caller retries (Odoo retries the request, the AMQP consumer requeues).
+            log_exceptions=False,
         )
         return dict(self.env.cr.fetchall())
 

@@ -2,8 +2,16 @@
 
 The worker decides what happened to each message (``done``, ``retry``, ``deferred``,
 ``waiting``, ``dead``); this model records it for the whole batch in a few set-based
-statements, in the batch's transaction, so the effects and the states commit together.
+statements, in the batch's transaction, so the effects and the states commit together
+(``_apply``). The rows that batches share, exception cards and the parked messages of other
+batches, are written afterwards by ``_file``, which the worker runs in a short transaction of
+its own after the batch's commit: concurrent batches never conflict on them.
+
+A deferral (the endpoint's circuit is open) is not a try: the message goes back with its
+attempts count unchanged and no attempt row, so attempts and attempt rows always agree.
 """
+
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -15,26 +23,45 @@ class IntegrationQueueOutcome(models.AbstractModel):
 
     @api.model
     def _apply(self, outcomes):
-        """Write every outcome of a batch in a few statements, log the attempts, file exceptions."""
+        """Write every outcome of a batch in a few statements and log the attempts.
+
+        Returns what ``_file`` needs once the batch is committed.
+        """
         now = fields.Datetime.now()
-        attempt_rows = [_attempt_row(outcome) for outcome in outcomes]
+        attempt_rows = [_attempt_row(o) for o in outcomes if o["outcome"] != "deferred"]
         groups = {}
         for outcome in outcomes:
             groups.setdefault(outcome["outcome"], []).append(outcome)
         # Read before the cache is dropped below: re-reading would fetch whole rows, payloads too.
-        solved = self.env["integration.exception"].union(
-            *(o["message"].exception_id for o in groups.get("done", []))
-        )
+        solved = [o["message"].exception_id.id for o in groups.get("done", [])]
         self._apply_done(groups.get("done", []), now)
         self._apply_retry(groups.get("retry", []) + groups.get("deferred", []), now)
         self._apply_dead(groups.get("dead", []), now)
         self._apply_waiting(groups.get("waiting", []), now)
-        parked = self._resume_arrived(groups.get("waiting", []))
         self.env["integration.message.attempt"]._log(attempt_rows)
         self.env["integration.message"].invalidate_model()
-        self._file_exceptions(groups.get("dead", []))
+        later = [
+            o.get("next_attempt_at") or o.get("until")
+            for o in groups.get("retry", []) + groups.get("deferred", [])
+        ]
+        return {
+            "dead": groups.get("dead", []),
+            "waiting": groups.get("waiting", []),
+            "solved": sorted(set(filter(None, solved))),
+            "next_due": _whole_second_after(min(filter(None, later), default=None)),
+        }
+
+    @api.model
+    def _file(self, filing):
+        """After the batch's commit: resume what the batch's references unblocked, file the
+        exception cards of its failures, resolve the cards its successes cleared, and have a
+        runner start when its first retry or deferral is due."""
+        parked = self._resume_arrived(filing["waiting"])
+        self._file_exceptions(filing["dead"])
         self._file_missing_references(parked)
-        solved._refresh_from_messages()
+        self.env["integration.exception"].browse(filing["solved"])._refresh_from_messages()
+        if filing["next_due"]:
+            self.env["integration.message"]._trigger_processing(at=filing["next_due"])
 
     @api.model
     def _apply_done(self, outcomes, now):
@@ -166,7 +193,8 @@ class IntegrationQueueOutcome(models.AbstractModel):
             key = (outcome["message"].flow_id.id, outcome["model"], outcome["code"])
             groups.setdefault(key, []).append(outcome)
         Exception_ = self.env["integration.exception"].sudo()
-        for (_flow, model, code), group in groups.items():
+        # Always in the same order: two workers locking the same cards never deadlock.
+        for (_flow, model, code), group in sorted(groups.items(), key=lambda item: item[0]):
             messages = self.env["integration.message"].browse(o["message"].id for o in group)
             Exception_._record_failure(
                 messages,
@@ -184,8 +212,17 @@ class IntegrationQueueOutcome(models.AbstractModel):
             key = (outcome["message"].flow_id.id, outcome["category"], outcome["error"])
             groups.setdefault(key, []).append(outcome["message"].id)
         Exception_ = self.env["integration.exception"].sudo()
-        for (_flow, category, error), ids in groups.items():
+        # Always in the same order: two workers locking the same cards never deadlock.
+        for (_flow, category, error), ids in sorted(groups.items(), key=lambda item: item[0]):
             Exception_._record_failure(self.env["integration.message"].browse(ids), category, error)
+
+
+def _whole_second_after(value):
+    """``value`` rounded up to the second: a claim's "now" has no fraction of a second, so a
+    runner woken at 12:00:08.4 for a retry due then would see 12:00:08 and find nothing."""
+    if value and value.microsecond:
+        return value.replace(microsecond=0) + timedelta(seconds=1)
+    return value
 
 
 def _result_ref(result):

@@ -10,9 +10,28 @@ Operations manual:
   first to find a full batch triggers the others).
 - A claimed message is ``processing`` with a lease. The claim is committed first; the handler
   effects and the outcome of the whole batch are committed together afterwards, each message
-  in its own savepoint. A crash before that commit leaves the message ``processing``; when its
-  lease expires ``_recover_expired_leases`` makes it pending again, and since its effects were
-  never committed it is applied exactly once.
+  in its own savepoint, the batch's rows locked meanwhile. Lease recovery passes over locked
+  rows, so a live batch is never taken away however long it runs: the lease (flow's
+  *lease*, default 30 s) is only the time after which a crashed worker's messages are retried.
+  After a crash (kill -9, lost node) expect them pending again about that long after the
+  crash once a runner works the queue again (runners recover expired leases before every
+  claim, and one that leaves leased messages behind triggers itself at the earliest expiry; a
+  restarted server's cron workers first look for work within a minute, or at once when a
+  message arrives). Their effects were never committed, so they apply once; the lost try
+  keeps its count, with an attempt row saying the lease expired.
+- A batch that fails as a whole (a serialization failure, a lost connection, a bug outside a
+  handler) is rolled back and its claim released at once: its messages are pending again with
+  their attempts count unchanged, instead of waiting for the lease.
+- Rows batches share never conflict inside a batch transaction: the endpoint's circuit is
+  read and changed in short autonomous transactions; exception cards (one per cause, unique
+  fingerprint) are filed after the batch's commit in a short READ COMMITTED transaction. A
+  worker that dies between those two commits leaves its batch's failed messages failed but
+  not (yet) on a card: they show in the message list, and on a card once retried.
+- Retries and deferrals keep their schedule: after a batch, a runner is triggered for the
+  earliest one due (a trigger row, plus a timer of this process that wakes the cron workers
+  on time instead of at their next minute's poll). While an endpoint's circuit is open its
+  messages are deferred to the end of the cool-down without spending a try or writing an
+  attempt row.
 - While a message is unfinished (pending, processing, waiting or failed), later messages with the
   same ordering key wait; other keys go on.
 """
@@ -33,15 +52,17 @@ from odoo.tools import SQL
 
 from ..lib import backoff
 from ..lib.errors import MissingReference, PermanentError, TransientError
+from ..tools import cron_wakeup, pg
 
 _logger = logging.getLogger(__name__)
 
-RETRIABLE_PGCODES = {
-    errorcodes.SERIALIZATION_FAILURE,
-    errorcodes.DEADLOCK_DETECTED,
-    errorcodes.LOCK_NOT_AVAILABLE,
-}
+RETRIABLE_PGCODES = pg.RETRIABLE_PGCODES
 DEFAULT_BATCH = 100
+# Seconds before a released batch is claimed again: at once after a conflict with another
+# worker, a little later after an unexpected error (so a bug does not spin).
+RELEASE_DELAY = {"conflict": 0, "error": 30}
+FILING_TRIES = 5
+LEASE_EXPIRED = "Worker lease expired (the worker stopped): retried."
 # The code of every scheduled action that processes the queue (a "runner").
 RUNNER_CODE = "model._cron_process_queue()"
 
@@ -75,21 +96,106 @@ class IntegrationQueueWorker(models.AbstractModel):
         worker = _worker_id()
         batch_size = batch_size or self._batch_size()
         deadline = time.monotonic() + time_budget
-        self._recover_expired_leases()
-        self.env.cr.commit()  # pylint: disable=invalid-commit
         processed = batches = 0
         while time.monotonic() < deadline and (max_batches is None or batches < max_batches):
+            # Before every claim: leases that expire while a long backlog is worked are
+            # recovered on time, not at the next run.
+            self._recover_expired_leases()
             ids = self._claim_batch(batch_size, worker)
             if batches == 0 and len(ids) == batch_size:
                 self._wake_other_runners()  # a backlog: work it in parallel
             self.env.cr.commit()  # pylint: disable=invalid-commit
             if not ids:
                 break
-            self._process_claimed(ids, worker)
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+            if not self._run_batch(ids, worker):
+                break
             processed += len(ids)
             batches += 1
+        self._trigger_at_lease_expiry()
+        self.env.cr.commit()  # pylint: disable=invalid-commit
         return processed
+
+    @api.model
+    def _run_batch(self, ids, worker):
+        """Process a claimed batch and commit it, then file its cards; False when it failed as
+        a whole (it is then rolled back and its claim released)."""
+        filings = []
+        try:
+            self._process_claimed(ids, worker, filings=filings)
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        except Exception as error:  # nothing may strand a claimed batch until its lease ends
+            self.env.cr.rollback()
+            self.env.invalidate_all()
+            conflict = pg.is_conflict(error)
+            if conflict:
+                _logger.info("Batch of %d rolled back on a conflict; released", len(ids))
+            else:
+                _logger.exception("Batch of %d failed as a whole; released", len(ids))
+            self._release_claim(ids, worker, RELEASE_DELAY["conflict" if conflict else "error"])
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+            return conflict
+        for filing in filings:
+            self._file_committed(filing)
+        return True
+
+    @api.model
+    def _file_committed(self, filing):
+        """File what a committed batch leaves for the shared rows, in a short READ COMMITTED
+        transaction retried on a conflict (the batch itself is safe already)."""
+        Outcome = self.env["integration.queue.outcome"]
+        for attempt in range(1, FILING_TRIES + 1):
+            pg.read_committed(self.env.cr)
+            try:
+                Outcome._file(filing)
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+                break
+            except psycopg2.OperationalError as error:
+                self.env.cr.rollback()
+                self.env.invalidate_all()
+                if not pg.is_conflict(error) or attempt == FILING_TRIES:
+                    raise
+                time.sleep(0.02 * attempt)
+        if filing["next_due"]:
+            cron_wakeup.wake_cron_workers_at(self.env.cr.dbname, filing["next_due"])
+
+    @api.model
+    def _release_claim(self, ids, worker, delay):
+        """Put a claimed batch back: pending, its try not counted (no attempt row was kept)."""
+        pg.read_committed(self.env.cr)
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE integration_message
+                   SET state = 'pending', attempts = GREATEST(attempts - 1, 0),
+                       lease_until = NULL, leased_by = NULL, write_date = %(now)s,
+                       next_attempt_at = %(now)s + make_interval(secs => %(delay)s)
+                 WHERE id = ANY(%(ids)s) AND state = 'processing' AND leased_by = %(worker)s
+                """,
+                now=fields.Datetime.now(),
+                delay=delay,
+                ids=list(ids),
+                worker=worker,
+            )
+        )
+        if delay:
+            self.env["integration.message"]._trigger_processing(
+                at=fields.Datetime.now() + timedelta(seconds=delay)
+            )
+
+    @api.model
+    def _trigger_at_lease_expiry(self):
+        """Have a runner recover leases when the first one left behind expires."""
+        self.env.cr.execute(
+            "SELECT min(lease_until) FROM integration_message WHERE state = 'processing'"
+            " AND lease_until > (now() AT TIME ZONE 'UTC')"
+        )
+        expiry = self.env.cr.fetchone()[0]
+        if expiry:
+            at = expiry + timedelta(seconds=1)
+            self.env["integration.message"]._trigger_processing(at=at)
+            self.env.cr.postcommit.add(
+                lambda dbname=self.env.cr.dbname: cron_wakeup.wake_cron_workers_at(dbname, at)
+            )
 
     @api.model
     def _wake_other_runners(self):
@@ -223,28 +329,60 @@ class IntegrationQueueWorker(models.AbstractModel):
 
     @api.model
     def _recover_expired_leases(self):
-        """Make messages whose worker died pending again; return how many."""
+        """Make messages whose worker died pending again; return how many.
+
+        Their lost try keeps its count and gets its attempt row, so a message that crashes its
+        worker every time still ends after its flow's max attempts.
+        """
         now = fields.Datetime.now()
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE integration_message m
-                   SET state = 'pending', next_attempt_at = %(now)s, lease_until = NULL,
-                       leased_by = NULL, error = 'Worker lease expired: retried.',
-                       error_kind = 'transient', write_date = %(now)s
-                 WHERE m.id IN (SELECT id FROM integration_message
-                                 WHERE state = 'processing' AND lease_until < %(now)s
-                                   FOR UPDATE SKIP LOCKED)
-             RETURNING m.id
-                """,
-                now=now,
+        pg.read_committed(self.env.cr)  # rows another worker just changed are passed over
+        try:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    WITH expired AS (
+                        SELECT id, leased_by, lease_until FROM integration_message
+                         WHERE state = 'processing' AND lease_until < %(now)s
+                           FOR UPDATE SKIP LOCKED)
+                    UPDATE integration_message m
+                       SET state = 'pending', next_attempt_at = %(now)s, lease_until = NULL,
+                           leased_by = NULL, error = %(error)s, error_kind = 'transient',
+                           write_date = %(now)s
+                      FROM expired e
+                     WHERE m.id = e.id
+                 RETURNING m.id, m.flow_id, m.company_id, m.attempts, e.leased_by, e.lease_until
+                    """,
+                    now=now,
+                    error=LEASE_EXPIRED,
+                ),
+                log_exceptions=False,
             )
-        )
-        recovered = [row[0] for row in self.env.cr.fetchall()]
-        if recovered:
-            _logger.warning("Recovered %d messages whose worker lease expired", len(recovered))
+        except psycopg2.OperationalError as error:
+            if not pg.is_conflict(error):
+                raise
+            self.env.cr.rollback()
+            return 0
+        rows = self.env.cr.fetchall()
+        if rows:
+            _logger.warning("Recovered %d messages whose worker lease expired", len(rows))
+            self.env["integration.message.attempt"]._log(
+                [
+                    {
+                        "message_id": message_id,
+                        "flow_id": flow_id,
+                        "company_id": company_id,
+                        "number": attempts,
+                        "started_at": lease_until,
+                        "duration_ms": 0,
+                        "outcome": "retry",
+                        "error": LEASE_EXPIRED,
+                        "worker": leased_by,
+                    }
+                    for message_id, flow_id, company_id, attempts, leased_by, lease_until in rows
+                ]
+            )
             self.env["integration.message"].invalidate_model()
-        return len(recovered)
+        return len(rows)
 
     @api.model
     def _lock_owned(self, ids, worker):
@@ -269,8 +407,12 @@ class IntegrationQueueWorker(models.AbstractModel):
 
     # ------------------------------------------------------------------ processing
     @api.model
-    def _process_claimed(self, ids, worker):
-        """Run the handler of every claimed message and record the outcomes (no commit)."""
+    def _process_claimed(self, ids, worker, filings=None):
+        """Run the handler of every claimed message and record the outcomes (no commit).
+
+        The exception cards are filed at once, unless ``filings`` is a list: then what to file
+        is appended to it, for the caller to file after its commit.
+        """
         owned = self._lock_owned(ids, worker)
         messages = self.env["integration.message"].browse(owned)
         messages.invalidate_recordset()
@@ -280,7 +422,12 @@ class IntegrationQueueWorker(models.AbstractModel):
         outcomes = self._process_together(messages, worker) or [
             self._process_one(message, worker) for message in messages
         ]
-        self.env["integration.queue.outcome"]._apply(outcomes)
+        Outcome = self.env["integration.queue.outcome"]
+        filing = Outcome._apply(outcomes)
+        if filings is None:
+            Outcome._file(filing)
+        else:
+            filings.append(filing)
         return outcomes
 
     @api.model
@@ -371,11 +518,21 @@ class IntegrationQueueWorker(models.AbstractModel):
         if outcome["outcome"] != "done":
             self.env.invalidate_all()
         if sent:
-            # Outside the savepoint: the circuit counts even when the message's work is undone.
-            # Only transient failures say the other side is unwell; a rejection says it is up.
-            sent["endpoint"]._circuit_record(success=outcome.get("error_kind") != "transient")
+            self._count_for_circuit(sent["endpoint"], outcome)
         outcome["duration_ms"] = int((time.perf_counter() - clock) * 1000)
         return outcome
+
+    @api.model
+    def _count_for_circuit(self, endpoint, outcome):
+        """Outside the savepoint: the circuit counts even when the message's work is undone.
+
+        Only transient failures say the other side is unwell; a rejection says it is up. The
+        circuit is a health signal: failing to count one outcome must not fail the batch.
+        """
+        try:
+            endpoint._circuit_record(success=outcome.get("error_kind") != "transient")
+        except psycopg2.Error as error:
+            _logger.warning("Circuit of %s not updated: %s", endpoint.code, error)
 
     @api.model
     def _run_handler(self, message, sent):

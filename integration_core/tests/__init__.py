@@ -40,3 +40,5 @@ from . import test_cockpit_dashboard
 from . import test_cockpit_feedback
 from . import test_cockpit_browser
 from . import test_cockpit_screenshots
+from . import test_production_guard
+from . import test_faults

@@ -1,9 +1,13 @@
 import threading
 from unittest.mock import patch
 
+import psycopg2
+
 from odoo import SUPERUSER_ID, api
 from odoo.modules.registry import DummyRLock, Registry
 from odoo.tests import BaseCase, get_db_name, tagged
+
+from .common import CapturedLogs
 
 
 @tagged("post_install", "-at_install")
@@ -57,6 +61,7 @@ class TestConcurrentWorkers(BaseCase):
     def _remove_committed_data(self):
         with self.registry.cursor() as cr:
             cr.execute("DELETE FROM integration_message WHERE flow_id = %s", [self.flow_id])
+            cr.execute("DELETE FROM integration_exception WHERE flow_id = %s", [self.flow_id])
             cr.execute("DELETE FROM integration_xref WHERE endpoint_id = %s", [self.endpoint_id])
             cr.execute("DELETE FROM integration_flow WHERE id = %s", [self.flow_id])
             cr.execute("DELETE FROM integration_endpoint WHERE id = %s", [self.endpoint_id])
@@ -162,3 +167,76 @@ class TestConcurrentWorkers(BaseCase):
             self.assertEqual(cr.fetchone()[0], 1)
             cr.execute("SELECT count(*) FROM res_partner WHERE ref = 'RACE-1'")
             self.assertEqual(cr.fetchone()[0], 1)
+
+    def test_two_workers_failing_for_the_same_causes_make_one_card_per_cause(self):
+        invalid = [{"name": f"No code {n}"} for n in range(self.MESSAGES // 2)]
+        invalid += [{"ref": f"CONC-BAD-{n}", "name": 7} for n in range(self.MESSAGES // 2)]
+        message_ids = self._enqueue(invalid)
+        self._in_parallel(
+            lambda env, _name: env["integration.queue.worker"]._work_queue(batch_size=10)
+        )
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT state, attempts, count(*) FROM integration_message WHERE id = ANY(%s)"
+                " GROUP BY state, attempts",
+                [message_ids],
+            )
+            self.assertEqual(cr.fetchall(), [("dead", 1, self.MESSAGES)], "none stranded")
+            cr.execute(
+                "SELECT e.name, count(m.id) FROM integration_exception e"
+                " JOIN integration_message m ON m.exception_id = e.id"
+                " WHERE e.flow_id = %s GROUP BY e.name ORDER BY e.name",
+                [self.flow_id],
+            )
+            cards = cr.fetchall()
+            self.assertEqual([count for _name, count in cards], [150, 150], cards)
+            cr.execute(
+                "SELECT count(*) FROM integration_message_attempt WHERE message_id = ANY(%s)",
+                [message_ids],
+            )
+            self.assertEqual(cr.fetchone()[0], self.MESSAGES, "one attempt row per try")
+
+    def test_two_workers_counting_on_one_circuit_never_fail(self):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "UPDATE integration_endpoint SET circuit_threshold = 1000 WHERE id = %s",
+                [self.endpoint_id],
+            )
+
+        def count(env, _name):
+            endpoint = env["integration.endpoint"].browse(self.endpoint_id)
+            for _n in range(100):
+                endpoint._circuit_record(success=False)
+                endpoint._circuit_allows()
+
+        self._in_parallel(count)
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT circuit_failures FROM integration_endpoint WHERE id = %s",
+                [self.endpoint_id],
+            )
+            self.assertEqual(cr.fetchone()[0], 200, "every failure counted once")
+
+    def test_a_duplicate_racing_a_worker_fails_quietly_for_its_retry(self):
+        """The duplicate's transaction began before a worker updated the message's row: it
+        cannot serialize, and the caller retries (Odoo retries the request, the AMQP consumer
+        requeues); the log shows no "bad query" error for this expected race."""
+        [message_id] = self._contacts(1)
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT idempotency_key FROM integration_message WHERE id = %s", [message_id]
+            )
+            key = cr.fetchone()[0]
+        with self.registry.cursor() as duplicate_cr, self.registry.cursor() as worker_cr:
+            duplicate_cr.execute("SELECT 1")  # its snapshot
+            worker_cr.execute(
+                "UPDATE integration_message SET state = 'processing' WHERE id = %s", [message_id]
+            )
+            worker_cr.commit()  # pylint: disable=invalid-commit
+            env = api.Environment(duplicate_cr, SUPERUSER_ID, {})
+            flow = env["integration.flow"].browse(self.flow_id)
+            with CapturedLogs() as logs, self.assertRaises(psycopg2.errors.SerializationFailure):
+                env["integration.message"].enqueue_batch(
+                    flow, [{"payload": {"ref": "CONC-0"}, "idempotency_key": key}]
+                )
+        self.assertFalse([line for line in logs.lines if "bad query" in line])

@@ -9,6 +9,7 @@ import pika
 
 from odoo import fields
 from odoo.tests import tagged
+from odoo.tools import config
 
 from ..lib import amqp_transport
 from .common import CapturedLogs, IntegrationCase
@@ -116,11 +117,16 @@ class TestOutbound(IntegrationCase):
         deferred = messages.filtered(lambda m: m.attempts == 0)
         self.assertEqual(len(deferred), 2)
         self.assertEqual(set(deferred.mapped("state")), {"pending"})
-        self.assertEqual(set(deferred.attempt_ids.mapped("outcome")), {"deferred"})
+        # A deferral is not a try: no attempt spent, no attempt row, however many passes.
+        self.assertFalse(deferred.attempt_ids)
         # Still cooling down: due messages stay deferred, nothing is sent.
         self.make_due(messages)
         self.run_queue()
         self.assertEqual(len(self.server.requests), 3)
+        self.assertEqual(len(messages.attempt_ids), 3, "attempt rows and attempts agree")
+        self.assertEqual(sum(messages.mapped("attempts")), 3)
+        deferred.invalidate_recordset()
+        self.assertTrue(all(m.next_attempt_at > fields.Datetime.now() for m in deferred))
         # After the cool-down one probe goes out; its success closes the circuit.
         self.env.cr.execute(
             "UPDATE integration_endpoint SET circuit_opened_at = circuit_opened_at"
@@ -137,6 +143,8 @@ class TestOutbound(IntegrationCase):
 
     def test_production_endpoint_is_never_called_from_a_copy(self):
         params = self.env["ir.config_parameter"].sudo()
+        self.patch(config, "options", dict(config.options))
+        config["integration_production_database"] = self.env.cr.dbname
         self.http_endpoint.environment = "production"
         self.assertEqual(
             params.get_param("integration.production_database_uuid"),

@@ -9,6 +9,8 @@ connection, used under a lock, opened again after a fork or an error.
 import logging
 import os
 import threading
+import time
+from datetime import datetime
 
 import psycopg2
 from psycopg2 import sql as pg_sql
@@ -64,3 +66,35 @@ def _forget():
             connection.close()
         except psycopg2.Error:
             _logger.debug("Closing the notification connection failed", exc_info=True)
+
+
+_timers = {}
+
+
+def wake_cron_workers_at(dbname, when):
+    """Send the notification at ``when`` (a UTC datetime) from a timer of this process.
+
+    Odoo's cron workers notice a trigger due later only at their next minute's poll: a retry
+    due in 8 seconds would wait up to a minute. The trigger row stays the durable record (a
+    restarted server finds it); the timer only makes it prompt. One timer per database, for
+    the earliest time asked.
+    """
+    delay = max((when - datetime.utcnow()).total_seconds(), 0.0) + 0.05
+    with _lock:
+        timer = _timers.get(dbname)
+        due = time.monotonic() + delay
+        if timer and timer.is_alive() and timer.due <= due:
+            return
+        if timer:
+            timer.cancel()
+        timer = threading.Timer(delay, _timer_fired, [dbname])
+        timer.daemon = True
+        timer.due = due
+        _timers[dbname] = timer
+        timer.start()
+
+
+def _timer_fired(dbname):
+    with _lock:
+        _timers.pop(dbname, None)
+    wake_cron_workers(dbname)

@@ -7,14 +7,21 @@ import time
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote, urlsplit, urlunsplit
 
+import psycopg2
+
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tools import SQL, config
 
 from ..lib import amqp_transport, circuit, crypto, filedrop, http_transport
 from ..lib.errors import PermanentError, TransientError
+from . import pg
 
 PRODUCTION_UUID_PARAM = "integration.production_database_uuid"
+PRODUCTION_NAME_PARAM = "integration.production_database_name"
+# The server configuration names its production database: a copy never carries it along.
+PRODUCTION_DATABASE_OPTION = "integration_production_database"
+PRODUCTION_DATABASE_ENV = "INTEGRATION_PRODUCTION_DATABASE"
 ENCRYPTION_KEYS_OPTION = "integration_encryption_keys"
 
 _boxes = {}
@@ -42,28 +49,50 @@ def decrypt(env, token):
         raise UserError(str(error)) from None
 
 
+def configured_production_database():
+    """The database the server configuration (or environment) names as production, or None."""
+    return config.get(PRODUCTION_DATABASE_OPTION) or os.environ.get(PRODUCTION_DATABASE_ENV) or None
+
+
 def copy_refusal(env):
-    """Why this database must not call production systems, or None when it may."""
+    """Why this database must not call production systems, or None when it may.
+
+    Production is the database whose name the server configuration gives and whose name and
+    ``database.uuid`` a manager declared: a copy of any kind (Odoo's duplicate, ``createdb -T``,
+    a dump restored, a disk snapshot) differs in at least one of the three.
+    """
     params = env["ir.config_parameter"].sudo()
     if str(params.get_param("database.is_neutralized") or "").lower() in ("1", "true"):
         return "this database is neutralized (a copy for test or training)."
+    configured = configured_production_database()
+    if not configured:
+        return (
+            "the server configuration names no production database"
+            f" ({PRODUCTION_DATABASE_OPTION} or {PRODUCTION_DATABASE_ENV})."
+        )
+    if configured != env.cr.dbname:
+        return f"this server names {configured!r} as its production database, not this one."
     bound = params.get_param(PRODUCTION_UUID_PARAM)
     if not bound:
         return "no database has been declared the production database."
     if bound != params.get_param("database.uuid"):
         return "this database is a copy of the production database (another database.uuid)."
+    if params.get_param(PRODUCTION_NAME_PARAM) != env.cr.dbname:
+        return "this database is a copy of the production database (another database name)."
     return None
 
 
 # ---------------------------------------------------------------------- circuit breaker
 # The circuit lives on the endpoint row but is read and changed in short autonomous
-# transactions: a worker's batch transaction never holds the row, and every worker sees the
-# state as committed now, not as its own snapshot saw it.
+# transactions at READ COMMITTED, the row locked while it changes: a worker's batch transaction
+# never holds the row, concurrent workers wait for each other's few milliseconds instead of
+# failing to serialize, and every worker sees the state as committed now.
 CIRCUIT_COLUMNS = (
     "circuit_state, circuit_failures, circuit_opened_at, circuit_threshold, circuit_cooldown,"
     " last_success_at"
 )
 SUCCESS_REFRESH = timedelta(seconds=30)
+CIRCUIT_TRIES = 5
 
 
 def _epoch(value):
@@ -77,8 +106,9 @@ def _stored(epoch):
 def _read_circuit(cr, endpoint_id, lock):
     cr.execute(
         f"SELECT {CIRCUIT_COLUMNS} FROM integration_endpoint WHERE id = %s"
-        + (" FOR UPDATE" if lock else ""),
+        + (" FOR NO KEY UPDATE" if lock else ""),
         [endpoint_id],
+        log_exceptions=False,
     )
     name, failures, opened_at, threshold, cooldown, last_success = cr.fetchone()
     # A non-closed circuit without its opening time (edited by hand) counts as opened now.
@@ -97,12 +127,30 @@ def _write_circuit(cr, endpoint_id, state, stamp=None):
     )
     if stamp:
         sets = SQL("%s, %s = %s", sets, SQL.identifier(stamp[0]), stamp[1])
-    cr.execute(SQL("UPDATE integration_endpoint SET %s WHERE id = %s", sets, endpoint_id))
+    cr.execute(
+        SQL("UPDATE integration_endpoint SET %s WHERE id = %s", sets, endpoint_id),
+        log_exceptions=False,
+    )
+
+
+def _autonomous(endpoint, work):
+    """Run ``work(cr)`` in its own short READ COMMITTED transaction, retried on a conflict."""
+    for attempt in range(1, CIRCUIT_TRIES + 1):
+        try:
+            with endpoint.env.registry.cursor() as cr:
+                pg.read_committed(cr)
+                return work(cr)
+        except psycopg2.OperationalError as error:
+            if not pg.is_conflict(error) or attempt == CIRCUIT_TRIES:
+                raise
+            time.sleep(0.01 * attempt)
+    return None
 
 
 def circuit_allows(endpoint):
     """(allowed, retry_at): whether a request may go out now; one probe after the cool-down."""
-    with endpoint.env.registry.cursor() as cr:
+
+    def decide(cr):
         state, _threshold, cooldown, _last = _read_circuit(cr, endpoint.id, lock=False)
         if state.state == circuit.CLOSED:
             return True, None
@@ -110,15 +158,18 @@ def circuit_allows(endpoint):
         allowed, new_state = circuit.allow(state, time.time(), cooldown)
         if new_state != state:
             _write_circuit(cr, endpoint.id, new_state)
-    if allowed:
-        return True, None
-    return False, _stored(max(state.opened_at + cooldown, time.time() + 1))
+        if allowed:
+            return True, None
+        return False, _stored(max(state.opened_at + cooldown, time.time() + 1))
+
+    return _autonomous(endpoint, decide)
 
 
 def circuit_record(endpoint, success):
     """Count one outcome: a success closes the circuit, transient failures open it."""
     now = fields.Datetime.now()
-    with endpoint.env.registry.cursor() as cr:
+
+    def record(cr):
         state, threshold, _cooldown, last_success = _read_circuit(cr, endpoint.id, lock=False)
         fresh = last_success and now - last_success < SUCCESS_REFRESH
         if success and state == circuit.CircuitState() and fresh:
@@ -129,6 +180,8 @@ def circuit_record(endpoint, success):
         else:
             new_state = circuit.on_failure(state, time.time(), threshold)
             _write_circuit(cr, endpoint.id, new_state, ("last_failure_at", now))
+
+    _autonomous(endpoint, record)
     endpoint.invalidate_recordset(
         [
             "circuit_state",
