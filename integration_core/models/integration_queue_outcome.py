@@ -11,10 +11,10 @@ A deferral (the endpoint's circuit is open) is not a try: the message goes back 
 attempts count unchanged and no attempt row, so attempts and attempt rows always agree.
 """
 
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.tools import SQL
+
+from ..tools import cron_wakeup
 
 
 class IntegrationQueueOutcome(models.AbstractModel):
@@ -48,7 +48,7 @@ class IntegrationQueueOutcome(models.AbstractModel):
             "dead": groups.get("dead", []),
             "waiting": groups.get("waiting", []),
             "solved": sorted(set(filter(None, solved))),
-            "next_due": _whole_second_after(min(filter(None, later), default=None)),
+            "next_due": cron_wakeup.whole_second(min(filter(None, later), default=None)),
         }
 
     @api.model
@@ -215,14 +215,6 @@ class IntegrationQueueOutcome(models.AbstractModel):
         # Always in the same order: two workers locking the same cards never deadlock.
         for (_flow, category, error), ids in sorted(groups.items(), key=lambda item: item[0]):
             Exception_._record_failure(self.env["integration.message"].browse(ids), category, error)
-
-
-def _whole_second_after(value):
-    """``value`` rounded up to the second: a claim's "now" has no fraction of a second, so a
-    runner woken at 12:00:08.4 for a retry due then would see 12:00:08 and find nothing."""
-    if value and value.microsecond:
-        return value.replace(microsecond=0) + timedelta(seconds=1)
-    return value
 
 
 def _result_ref(result):

@@ -112,6 +112,7 @@ class IntegrationQueueWorker(models.AbstractModel):
             processed += len(ids)
             batches += 1
         self._trigger_at_lease_expiry()
+        self._trigger_at_next_due()
         self.env.cr.commit()  # pylint: disable=invalid-commit
         return processed
 
@@ -192,6 +193,26 @@ class IntegrationQueueWorker(models.AbstractModel):
         expiry = self.env.cr.fetchone()[0]
         if expiry:
             at = expiry + timedelta(seconds=1)
+            self.env["integration.message"]._trigger_processing(at=at)
+            self.env.cr.postcommit.add(
+                lambda dbname=self.env.cr.dbname: cron_wakeup.wake_cron_workers_at(dbname, at)
+            )
+
+    @api.model
+    def _trigger_at_next_due(self):
+        """Have a runner wake when the next retry or deferral falls due.
+
+        Each batch asks for its own wake-ups, but Odoo deletes a runner's triggers that fell
+        due while it ran, and a timer of a restarted server is gone: every run therefore ends
+        by asking for the earliest time still ahead (one index range read).
+        """
+        self.env.cr.execute(
+            "SELECT min(next_attempt_at) FROM integration_message WHERE state = 'pending'"
+            " AND next_attempt_at > (now() AT TIME ZONE 'UTC')"
+        )
+        due = self.env.cr.fetchone()[0]
+        if due:
+            at = cron_wakeup.whole_second(due)
             self.env["integration.message"]._trigger_processing(at=at)
             self.env.cr.postcommit.add(
                 lambda dbname=self.env.cr.dbname: cron_wakeup.wake_cron_workers_at(dbname, at)

@@ -6,11 +6,12 @@ Odoo's own ``ir.cron._notifydb`` sends ``NOTIFY cron_trigger`` through a connect
 connection, used under a lock, opened again after a fork or an error.
 """
 
+import heapq
 import logging
 import os
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import psycopg2
 from psycopg2 import sql as pg_sql
@@ -69,6 +70,17 @@ def _forget():
 
 
 _timers = {}
+# Per database, the times still asked for (a heap), so that a timer that fired for the
+# earliest one sets itself for the next.
+_due = {}
+
+
+def whole_second(value):
+    """``value`` rounded up to the second: a claim's "now" has no fraction of a second, so a
+    runner woken at 12:00:08.4 for a retry due then would see 12:00:08 and find nothing."""
+    if value and value.microsecond:
+        return value.replace(microsecond=0) + timedelta(seconds=1)
+    return value
 
 
 def wake_cron_workers_at(dbname, when):
@@ -76,25 +88,43 @@ def wake_cron_workers_at(dbname, when):
 
     Odoo's cron workers notice a trigger due later only at their next minute's poll: a retry
     due in 8 seconds would wait up to a minute. The trigger row stays the durable record (a
-    restarted server finds it); the timer only makes it prompt. One timer per database, for
-    the earliest time asked.
+    restarted server finds it); the timer only makes it prompt. One timer per database, set
+    for the earliest time asked; when it fires it sets itself for the next one.
     """
-    delay = max((when - datetime.utcnow()).total_seconds(), 0.0) + 0.05
     with _lock:
-        timer = _timers.get(dbname)
-        due = time.monotonic() + delay
-        if timer and timer.is_alive() and timer.due <= due:
-            return
-        if timer:
-            timer.cancel()
-        timer = threading.Timer(delay, _timer_fired, [dbname])
-        timer.daemon = True
-        timer.due = due
-        _timers[dbname] = timer
-        timer.start()
+        times = _due.setdefault(dbname, [])
+        if when not in times:
+            heapq.heappush(times, when)
+        _arm(dbname)
+
+
+def _arm(dbname):
+    """(Re)start the database's timer for its earliest time still ahead; under ``_lock``."""
+    times = _due.get(dbname) or []
+    now = datetime.utcnow()
+    while len(times) > 1 and times[0] <= now:
+        heapq.heappop(times)  # passed: the one notification about to go covers them
+    if not times:
+        return
+    due = time.monotonic() + max((times[0] - now).total_seconds(), 0.0) + 0.05
+    timer = _timers.get(dbname)
+    if timer and timer.is_alive() and timer.due <= due:
+        return
+    if timer:
+        timer.cancel()
+    timer = threading.Timer(due - time.monotonic(), _timer_fired, [dbname])
+    timer.daemon = True
+    timer.due = due
+    _timers[dbname] = timer
+    timer.start()
 
 
 def _timer_fired(dbname):
     with _lock:
         _timers.pop(dbname, None)
+        times = _due.get(dbname) or []
+        now = datetime.utcnow()
+        while times and times[0] <= now:
+            heapq.heappop(times)
+        _arm(dbname)
     wake_cron_workers(dbname)
