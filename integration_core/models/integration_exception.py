@@ -287,10 +287,11 @@ class IntegrationException(models.Model):
             SQL(
                 """
                 INSERT INTO integration_exception (
-                    name, category, severity, state, state_sequence, fingerprint, flow_id,
-                    endpoint_id, company_id, error, first_seen_at, last_seen_at,
+                    name, category, severity, attention, state, state_sequence, fingerprint,
+                    flow_id, endpoint_id, company_id, error, first_seen_at, last_seen_at,
                     create_uid, create_date, write_uid, write_date)
-                VALUES (%(name)s, %(category)s, %(severity)s, 'new', 0, %(fingerprint)s,
+                VALUES (%(name)s, %(category)s, %(severity)s, %(severity)s, 'new', 0,
+                        %(fingerprint)s,
                         %(flow)s, %(endpoint)s, %(company)s, %(error)s, %(now)s, %(now)s,
                         %(uid)s, %(now)s, %(uid)s, %(now)s)
                 ON CONFLICT (fingerprint) DO NOTHING
