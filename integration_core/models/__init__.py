@@ -22,7 +22,6 @@ from . import integration_xref
 from . import integration_catalog_entry
 from . import integration_record_lookup
 from . import integration_sequence_gate
-from . import integration_message_sequence
 from . import integration_ownership
 from . import integration_file_record
 from . import integration_inbound_poller

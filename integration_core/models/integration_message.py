@@ -16,6 +16,7 @@ from odoo.tools.sql import create_index
 from ..lib import input_limits
 from ..tools import access
 from ..tools.cron_wakeup import wake_cron_workers
+from .integration_sequence_gate import SEQUENCE_REFERENCE
 
 # Where enqueued messages go: a flow's identity and what enqueuing reads of it.
 QueueTarget = namedtuple(
@@ -473,8 +474,11 @@ class IntegrationMessage(models.Model):
         """The ``codes`` of ``model`` that ``endpoint``'s messages need not wait for any more.
 
         The core parks on cross-references; a connector that parks on references of its own
-        (e.g. a result waiting for the previous one) extends this for its pseudo-model.
+        (e.g. a result waiting for the previous one) extends this for its pseudo-model. A
+        message parked on a sequence gap resumes when the number before it is applied.
         """
+        if model == SEQUENCE_REFERENCE:
+            return self.env["integration.sequence.gate"]._numbers_applied(endpoint, codes)
         if model not in self.env:
             return set()
         xrefs = (

@@ -139,3 +139,14 @@ class IntegrationSequenceGate(models.Model):
         gate = self.sudo().browse(self.env.cr.fetchone()[0])
         gate.invalidate_recordset(["last_sequence"])
         return gate
+
+    @api.model
+    def _numbers_applied(self, endpoint, codes):
+        """The parked ``codes`` (``<key>#<number>``) whose number ``endpoint`` has applied."""
+        wanted = {}
+        for code in codes:
+            key, _hash, number = (code or "").rpartition("#")
+            if key and number.isdigit():
+                wanted[code] = (key, int(number))
+        applied = self._last_applied(endpoint, {key for key, _number in wanted.values()})
+        return {code for code, (key, number) in wanted.items() if applied[key] >= number}
