@@ -97,10 +97,12 @@ class IntegrationQueueWorker(models.AbstractModel):
         batch_size = batch_size or self._batch_size()
         deadline = time.monotonic() + time_budget
         processed = batches = 0
+        claimed_at = fields.Datetime.now()
         while time.monotonic() < deadline and (max_batches is None or batches < max_batches):
             # Before every claim: leases that expire while a long backlog is worked are
             # recovered on time, not at the next run.
             self._recover_expired_leases()
+            claimed_at = fields.Datetime.now()
             ids = self._claim_batch(batch_size, worker)
             if batches == 0 and len(ids) == batch_size:
                 self._wake_other_runners()  # a backlog: work it in parallel
@@ -112,7 +114,7 @@ class IntegrationQueueWorker(models.AbstractModel):
             processed += len(ids)
             batches += 1
         self._trigger_at_lease_expiry()
-        self._trigger_at_next_due()
+        self._trigger_at_next_due(claimed_at)
         self.env.cr.commit()  # pylint: disable=invalid-commit
         return processed
 
@@ -199,20 +201,26 @@ class IntegrationQueueWorker(models.AbstractModel):
             )
 
     @api.model
-    def _trigger_at_next_due(self):
-        """Have a runner wake when the next retry or deferral falls due.
+    def _trigger_at_next_due(self, claimed_at):
+        """Have a runner wake when the next message falls due after the run's last claim.
 
-        Each batch asks for its own wake-ups, but Odoo deletes a runner's triggers that fell
-        due while it ran, and a timer of a restarted server is gone: every run therefore ends
-        by asking for the earliest time still ahead (one index range read).
+        Each enqueue and batch asks for its own wake-up, but Odoo deletes a runner's triggers
+        that fell due while it ran (a message queued after the last claim would wait for the
+        minute's poll), and a timer of a restarted server is gone: every run therefore ends by
+        asking for the earliest message its last claim could not see yet, at least a second
+        ahead so that the trigger outlives the run (one index range read).
         """
         self.env.cr.execute(
-            "SELECT min(next_attempt_at) FROM integration_message WHERE state = 'pending'"
-            " AND next_attempt_at > (now() AT TIME ZONE 'UTC')"
+            SQL(
+                "SELECT min(next_attempt_at) FROM integration_message WHERE state = 'pending'"
+                " AND next_attempt_at >= %s",
+                claimed_at,
+            )
         )
         due = self.env.cr.fetchone()[0]
         if due:
-            at = cron_wakeup.whole_second(due)
+            soonest = fields.Datetime.now().replace(microsecond=0) + timedelta(seconds=1)
+            at = max(cron_wakeup.whole_second(due), soonest)
             self.env["integration.message"]._trigger_processing(at=at)
             self.env.cr.postcommit.add(
                 lambda dbname=self.env.cr.dbname: cron_wakeup.wake_cron_workers_at(dbname, at)
