@@ -5,6 +5,8 @@ import json
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .integration_flow import DIRECTIONS, TRIGGERS
+
 
 class IntegrationCatalogEntry(models.Model):
     """One message type a connector exchanges with its kind of system.
@@ -28,16 +30,9 @@ class IntegrationCatalogEntry(models.Model):
         required=True,
         help="The kind of endpoint this message type belongs to.",
     )
-    direction = fields.Selection(
-        [("inbound", "Inbound (into Odoo)"), ("outbound", "Outbound (from Odoo)")], required=True
-    )
+    direction = fields.Selection(DIRECTIONS, required=True)
     trigger = fields.Selection(
-        [
-            ("push", "Pushed by the external system"),
-            ("poll", "Polled from the external system"),
-            ("event", "Odoo event"),
-            ("schedule", "Schedule"),
-        ],
+        TRIGGERS,
         required=True,
         default="push",
     )

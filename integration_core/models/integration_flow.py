@@ -5,6 +5,14 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import access, message_stats
 
+DIRECTIONS = [("inbound", "Inbound (into Odoo)"), ("outbound", "Outbound (from Odoo)")]
+TRIGGERS = [
+    ("push", "Pushed by the external system"),
+    ("poll", "Polled from the external system"),
+    ("event", "Odoo event"),
+    ("schedule", "Schedule"),
+]
+
 
 class IntegrationFlow(models.Model):
     _name = "integration.flow"
@@ -28,17 +36,12 @@ class IntegrationFlow(models.Model):
     )
     company_id = fields.Many2one(related="endpoint_id.company_id", store=True, index=True)
     direction = fields.Selection(
-        [("inbound", "Inbound (into Odoo)"), ("outbound", "Outbound (from Odoo)")],
+        DIRECTIONS,
         required=True,
         tracking=True,
     )
     trigger = fields.Selection(
-        [
-            ("push", "Pushed by the external system"),
-            ("poll", "Polled from the external system"),
-            ("event", "Odoo event"),
-            ("schedule", "Schedule"),
-        ],
+        TRIGGERS,
         required=True,
         default="push",
         tracking=True,

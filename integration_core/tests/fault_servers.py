@@ -186,13 +186,7 @@ class OdooProcess:
             "--workers=0",
             "--log-level=warn",
         )
-        self.process = subprocess.Popen(
-            ["timeout", "-s", "KILL", str(MAX_LIFE), *command],
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            env=self.env,
-            start_new_session=True,
-        )
+        self._spawn(command)
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline and self.process.poll() is None:
             try:
@@ -203,6 +197,16 @@ class OdooProcess:
                 time.sleep(0.3)
         self.kill()
         raise RuntimeError(f"Odoo did not start on {self.database}:\n{self.tail()}")
+
+    def _spawn(self, command):
+        """Run ``command`` in its own session, killed at the latest after MAX_LIFE seconds."""
+        self.process = subprocess.Popen(
+            ["timeout", "-s", "KILL", str(MAX_LIFE), *command],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            env=self.env,
+            start_new_session=True,
+        )
 
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
@@ -244,13 +248,7 @@ class ConsumerProcess(OdooProcess):
     def start(self):
         command = odoo_command(self.database, "--log-level=warn")
         command.insert(command.index("-d"), "integration-amqp-consumer")
-        self.process = subprocess.Popen(
-            ["timeout", "-s", "KILL", str(MAX_LIFE), *command],
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            env=self.env,
-            start_new_session=True,
-        )
+        self._spawn(command)
         return self
 
 

@@ -161,21 +161,17 @@ class TestCockpitBrowser(HttpCase):
             timeout=300,
         )
 
-    def test_dashboard_with_data(self):
-        self.start_tour(
-            "/odoo", "integration_cockpit_dashboard", login="int_user", cookies=self.cids
-        )
-
-    def test_retry_feedback(self):
+    def contacts_flow(self, name, code):
+        """An active inbound contacts flow on a new test endpoint of the first plant."""
         endpoint = self.env["integration.endpoint"].create(
             {
-                "name": "Retry system",
-                "code": "RETRY_SYS",
+                "name": name,
+                "code": code,
                 "environment": "test",
                 "company_id": self.data["plants"][0].id,
             }
         )
-        flow = self.env["integration.flow"].create(
+        return self.env["integration.flow"].create(
             {
                 "name": "Contacts",
                 "code": "partner.upsert",
@@ -185,6 +181,14 @@ class TestCockpitBrowser(HttpCase):
                 "state": "active",
             }
         )
+
+    def test_dashboard_with_data(self):
+        self.start_tour(
+            "/odoo", "integration_cockpit_dashboard", login="int_user", cookies=self.cids
+        )
+
+    def test_retry_feedback(self):
+        flow = self.contacts_flow("Retry system", "RETRY_SYS")
         Message = self.env["integration.message"]
         messages = Message.enqueue(flow, {"ref": "RT-1"}) | Message.enqueue(flow, {"ref": "RT-2"})
         self.env["integration.queue.worker"]._process_now(messages)
@@ -200,24 +204,7 @@ class TestCockpitBrowser(HttpCase):
         self.assertEqual(set(messages.mapped("attempts")), {2})
 
     def test_resolved_card_look(self):
-        endpoint = self.env["integration.endpoint"].create(
-            {
-                "name": "Done system",
-                "code": "DONE_SYS",
-                "environment": "test",
-                "company_id": self.data["plants"][0].id,
-            }
-        )
-        flow = self.env["integration.flow"].create(
-            {
-                "name": "Contacts",
-                "code": "partner.upsert",
-                "endpoint_id": endpoint.id,
-                "direction": "inbound",
-                "handler": "integration.handler.partner",
-                "state": "active",
-            }
-        )
+        flow = self.contacts_flow("Done system", "DONE_SYS")
         message = self.env["integration.message"].enqueue(flow, {"ref": "OK-1"})
         worker = self.env["integration.queue.worker"]
         worker._process_now(message)

@@ -54,9 +54,11 @@ class TestFaults(BaseCase):
         self.addCleanup(sql.close)
         return sql
 
-    def inbound_flow(self, server, code, **flow):
+    def inbound_flow(self, server, code, endpoint=None, **flow):
         endpoint = server.rpc(
-            "integration.endpoint", "create", {"name": code, "code": code, "environment": "test"}
+            "integration.endpoint",
+            "create",
+            dict({"name": code, "code": code, "environment": "test"}, **(endpoint or {})),
         )
         return server.rpc(
             "integration.flow",
@@ -305,29 +307,14 @@ class TestFaults(BaseCase):
         amqp_transport.declare_queue(AMQP_URL, exchange, queue, "#")
         self.addCleanup(self._delete_broker_objects, exchange, queue)
         server = self.server(database, cron_threads=0)
-        endpoint = server.rpc(
-            "integration.endpoint",
-            "create",
-            {
-                "name": "AMQP plant",
-                "code": "AMQP_PLANT",
-                "environment": "test",
+        flow = self.inbound_flow(
+            server,
+            "AMQP_PLANT",
+            endpoint={
                 "transport": "amqp",
                 "url": AMQP_URL,
                 "amqp_exchange": exchange,
                 "amqp_queue": queue,
-            },
-        )
-        flow = server.rpc(
-            "integration.flow",
-            "create",
-            {
-                "name": "contacts",
-                "code": "contacts",
-                "endpoint_id": endpoint,
-                "direction": "inbound",
-                "handler": "integration.handler.partner",
-                "state": "active",
             },
         )
         server.stop()
