@@ -75,7 +75,7 @@ def _process_once(ctx, server, kind, count, workers, rep):
     key = f"process_{kind}_{workers}"
     report.add(key, processed / elapsed, memory.peak_mib)
     report.note(key, f"{count:,} messages per run")
-    if left or states.get("dead"):
+    if left or states.get("failed"):
         report.note(key, f"run {rep + 1}: {left} cut short by --time-limit, {states} ")
 
 

@@ -211,7 +211,7 @@ class IntegrationException(models.Model):
                 {
                     (row["waiting_model"], row["waiting_code"])
                     for row in rows
-                    if row["waiting_code"] and row["state"] in ("waiting", "dead")
+                    if row["waiting_code"] and row["state"] in ("waiting", "failed")
                 }
             )
             record.waiting_reference = ", ".join(
@@ -338,7 +338,7 @@ class IntegrationException(models.Model):
         in the caller's transaction; say what happened. Cards whose messages fail again go
         back to New."""
         access.require_integration_user(self.env, _("retry messages"))
-        messages = self.integration_message_ids.filtered(lambda m: m.state in ("dead", "waiting"))
+        messages = self.integration_message_ids.filtered(lambda m: m.state in ("failed", "waiting"))
         if not messages:
             raise UserError(_("No failed or waiting message to retry."))
         messages.action_retry()
@@ -347,7 +347,7 @@ class IntegrationException(models.Model):
         self.env["integration.queue.worker"].sudo()._process_now(now.sudo())
         messages.invalidate_recordset()
         self.invalidate_recordset()
-        failed = messages.filtered(lambda m: m.state == "dead")
+        failed = messages.filtered(lambda m: m.state == "failed")
         failed.exception_id.filtered(lambda e: e.state == "in_progress").write({"state": "new"})
         for exception in self:
             mine = messages.filtered(lambda m, e=exception: m in e.integration_message_ids)
@@ -377,8 +377,8 @@ class IntegrationException(models.Model):
         parts = []
         if counts["done"]:
             parts.append(_("%s done", counts["done"]))
-        if counts["dead"]:
-            parts.append(_("%s failed again", counts["dead"]))
+        if counts["failed"]:
+            parts.append(_("%s failed again", counts["failed"]))
         if counts["waiting"]:
             parts.append(_("%s waiting for master data", counts["waiting"]))
         queued = counts["pending"] + counts["processing"]

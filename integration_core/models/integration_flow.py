@@ -110,7 +110,10 @@ class IntegrationFlow(models.Model):
         help="Messages claimed per batch by a worker.",
     )
     max_attempts = fields.Integer(
-        string="Max attempts", default=8, tracking=True, help="Tries before a message is dead."
+        string="Max attempts",
+        default=8,
+        tracking=True,
+        help="Tries before a message fails and waits for a person.",
     )
     retry_base_seconds = fields.Integer(
         string="First retry delay (seconds)",

@@ -25,13 +25,13 @@ QueueTarget = namedtuple(
 # Payloads larger than this live in an attachment, with their checksum on the message.
 PAYLOAD_INLINE_LIMIT = 256 * 1024
 # States in which a message still blocks later messages of its ordering key.
-BLOCKING_STATES = ("pending", "processing", "waiting", "dead")
+BLOCKING_STATES = ("pending", "processing", "waiting", "failed")
 STATES = [
     ("pending", "Pending"),
     ("processing", "Processing"),
     ("waiting", "Waiting"),
     ("done", "Done"),
-    ("dead", "Failed"),
+    ("failed", "Failed"),
     ("cancelled", "Cancelled"),
 ]
 
@@ -524,7 +524,7 @@ class IntegrationMessage(models.Model):
                 model=message.waiting_model,
                 code=message.waiting_code,
             )
-            message.write({"state": "dead", "error": error, "error_kind": "permanent"})
+            message.write({"state": "failed", "error": error, "error_kind": "permanent"})
             self.env["integration.exception"].sudo()._record_failure(
                 message,
                 "missing_master_data",
@@ -536,10 +536,10 @@ class IntegrationMessage(models.Model):
 
     # ------------------------------------------------------------------ actions
     def action_retry(self):
-        """Send dead, waiting or pending messages back to the queue now."""
+        """Send failed, waiting or pending messages back to the queue now."""
         access.require_integration_user(self.env, _("retry messages"))
         self.check_access("read")  # record rules: only messages of the caller's companies
-        retriable = self.filtered(lambda m: m.state in ("dead", "waiting", "pending"))
+        retriable = self.filtered(lambda m: m.state in ("failed", "waiting", "pending"))
         if not retriable:
             raise UserError(_("Only failed, waiting or pending messages can be retried."))
         retriable.sudo().write(
@@ -552,7 +552,7 @@ class IntegrationMessage(models.Model):
         """Give up on unfinished messages: they will not be processed and stop blocking."""
         access.require_integration_user(self.env, _("cancel messages"))
         self.check_access("read")
-        cancellable = self.filtered(lambda m: m.state in ("pending", "waiting", "dead"))
+        cancellable = self.filtered(lambda m: m.state in ("pending", "waiting", "failed"))
         if not cancellable:
             raise UserError(_("Only pending, waiting or failed messages can be cancelled."))
         cancellable.sudo().write({"state": "cancelled", "lease_until": False})

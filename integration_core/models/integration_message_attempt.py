@@ -7,7 +7,7 @@ from odoo.tools import SQL
 OUTCOMES = [
     ("done", "Done"),
     ("retry", "Failed, will retry"),
-    ("dead", "Failed, given up"),
+    ("failed", "Failed, given up"),
     ("deferred", "Deferred (circuit open)"),
     ("waiting", "Waiting for a reference"),
 ]

@@ -17,7 +17,7 @@ from odoo.exceptions import UserError
 from ..lib import input_limits
 from .integration_message import PAYLOAD_INLINE_LIMIT
 
-EDITABLE_STATES = ("dead", "waiting")
+EDITABLE_STATES = ("failed", "waiting")
 
 
 class IntegrationMessageEdit(models.Model):

@@ -67,7 +67,7 @@ class IntegrationMessageReport(models.Model):
                        CASE WHEN m.state IN ('pending', 'processing', 'waiting')
                             THEN EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - m.create_date)
                                  / 60.0 END AS backlog_age_minutes,
-                       (m.state = 'dead')::int AS failed
+                       (m.state = 'failed')::int AS failed
                   FROM integration_message m
                   LEFT JOIN integration_exception e ON e.id = m.exception_id
                 )

@@ -1,7 +1,7 @@
 """Writes the outcomes of a processed batch: states, attempt log, exceptions.
 
 The worker decides what happened to each message (``done``, ``retry``, ``deferred``,
-``waiting``, ``dead``); this model records it for the whole batch in a few set-based
+``waiting``, ``failed``); this model records it for the whole batch in a few set-based
 statements, in the batch's transaction, so the effects and the states commit together
 (``_apply``). The rows that batches share, exception cards and the parked messages of other
 batches, are written afterwards by ``_file``, which the worker runs in a short transaction of
@@ -36,7 +36,7 @@ class IntegrationQueueOutcome(models.AbstractModel):
         solved = [o["message"].exception_id.id for o in groups.get("done", [])]
         self._apply_done(groups.get("done", []), now)
         self._apply_retry(groups.get("retry", []) + groups.get("deferred", []), now)
-        self._apply_dead(groups.get("dead", []), now)
+        self._apply_failed(groups.get("failed", []), now)
         self._apply_waiting(groups.get("waiting", []), now)
         self.env["integration.message.attempt"]._log(attempt_rows)
         self.env["integration.message"].invalidate_model()
@@ -45,7 +45,7 @@ class IntegrationQueueOutcome(models.AbstractModel):
             for o in groups.get("retry", []) + groups.get("deferred", [])
         ]
         return {
-            "dead": groups.get("dead", []),
+            "failed": groups.get("failed", []),
             "waiting": groups.get("waiting", []),
             "solved": sorted(set(filter(None, solved))),
             "next_due": cron_wakeup.whole_second(min(filter(None, later), default=None)),
@@ -57,7 +57,7 @@ class IntegrationQueueOutcome(models.AbstractModel):
         exception cards of its failures, resolve the cards its successes cleared, and have a
         runner start when its first retry or deferral is due."""
         parked = self._resume_arrived(filing["waiting"])
-        self._file_exceptions(filing["dead"])
+        self._file_exceptions(filing["failed"])
         self._file_missing_references(parked)
         self.env["integration.exception"].browse(filing["solved"])._refresh_from_messages()
         if filing["next_due"]:
@@ -113,14 +113,14 @@ class IntegrationQueueOutcome(models.AbstractModel):
         )
 
     @api.model
-    def _apply_dead(self, outcomes, now):
+    def _apply_failed(self, outcomes, now):
         if not outcomes:
             return
         self.env.cr.execute(
             SQL(
                 """
                 UPDATE integration_message m
-                   SET state = 'dead', write_date = %(now)s, lease_until = NULL,
+                   SET state = 'failed', write_date = %(now)s, lease_until = NULL,
                        leased_by = NULL, error = t.error, error_kind = t.kind
                   FROM unnest(%(ids)s::int[], %(errors)s::text[], %(kinds)s::varchar[])
                        AS t(id, error, kind)

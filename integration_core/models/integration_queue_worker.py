@@ -314,7 +314,7 @@ class IntegrationQueueWorker(models.AbstractModel):
                          WHERE e.endpoint_id = m.endpoint_id
                            AND e.direction = m.direction
                            AND e.ordering_key = m.ordering_key
-                           AND e.state IN ('pending', 'processing', 'waiting', 'dead')
+                           AND e.state IN ('pending', 'processing', 'waiting', 'failed')
                            AND (e.sequence, e.id) < (m.sequence, m.id)))
                  ORDER BY m.next_attempt_at, m.id
                  LIMIT %(limit)s
@@ -608,7 +608,7 @@ def _failure(error, kind, message, category=None, text=None):
             else "validation"
         )
     return {
-        "outcome": "dead",
+        "outcome": "failed",
         "error": text or str(error),
         "error_kind": kind,
         "status_code": getattr(error, "status_code", None),

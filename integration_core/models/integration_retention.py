@@ -82,7 +82,7 @@ class IntegrationRetention(models.AbstractModel):
                        %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM integration_message m
                   LEFT JOIN (SELECT message_id, count(*) AS tries,
-                                    count(*) FILTER (WHERE outcome IN ('retry', 'dead')) AS failed
+                                    count(*) FILTER (WHERE outcome IN ('retry', 'failed')) AS failed
                                FROM integration_message_attempt
                               WHERE message_id = ANY(%(ids)s) AND outcome != 'deferred'
                               GROUP BY message_id) a ON a.message_id = m.id

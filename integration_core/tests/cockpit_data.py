@@ -70,15 +70,15 @@ def make_cockpit_data(env):
     _set(env, done[1], "done", 3, 40)
     failed = Message.enqueue(results, {"ref": "R-BAD", "quantity": 12})
     error = "A new contact needs a name (code R-BAD). The plant sent no name."
-    _set(env, failed, "dead", 2, error=error)
+    _set(env, failed, "failed", 2, error=error)
     late = Message.enqueue(results, {"ref": "R-OLD", "name": "Old"})
     _set(env, late, "pending", 30)  # received 30 h ago: over the 30 minute SLA
     sent = Message.enqueue(orders, {"id": 1})
     _set(env, sent, "done", 1, 1)
     wms_failed = Message.enqueue(stock, {"ref": "S-1"})
-    _set(env, wms_failed, "dead", 4, error="Stock level refused: unknown location 'X9'.")
+    _set(env, wms_failed, "failed", 4, error="Stock level refused: unknown location 'X9'.")
     fixed = Message.enqueue(results, {"ref": "R-FIXED", "name": "Fixed"})
-    _set(env, fixed, "dead", 30, error="Unknown unit 'PCS' for item R-FIXED.")
+    _set(env, fixed, "failed", 30, error="Unknown unit 'PCS' for item R-FIXED.")
     wms.write({"circuit_state": "open", "circuit_opened_at": fields.Datetime.now()})
     env.invalidate_all()
     Exception_ = env["integration.exception"].sudo()

@@ -85,7 +85,7 @@ class TestCockpitExceptions(IntegrationCase):
         )
         message.action_retry()
         self.run_queue()
-        self.assertEqual(message.state, "dead")
+        self.assertEqual(message.state, "failed")
         self.assertNotEqual(message.exception_id, old_card)
         self.assertIn("city", message.exception_id.error)
         self.assertEqual((old_card.state, old_card.message_count), ("resolved", 0))
@@ -118,7 +118,7 @@ class TestCockpitExceptions(IntegrationCase):
         # Retry tries them at once: still no name, so they fail again and the card goes back
         # to New, with its assignee, and the person is told so with the new error.
         feedback = card.action_retry()
-        self.assertEqual(set(messages.mapped("state")), {"dead"})
+        self.assertEqual(set(messages.mapped("state")), {"failed"})
         self.assertEqual(set(messages.mapped("attempts")), {2})
         self.assertEqual((card.state, card.user_id), ("new", self.users["user"]))
         params = feedback["params"]

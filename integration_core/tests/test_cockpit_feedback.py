@@ -19,7 +19,7 @@ class TestCockpitFeedback(IntegrationCase):
     def failed(self, payload):
         message = self.Message.enqueue(self.flow, payload)
         self.run_queue()
-        self.assertEqual(message.state, "dead")
+        self.assertEqual(message.state, "failed")
         return message
 
     def test_titles_end_at_a_word_and_the_card_carries_the_whole_first_sentence(self):
@@ -67,7 +67,7 @@ class TestCockpitFeedback(IntegrationCase):
         card = self.failed({"ref": "API-1"}).exception_id
         with self.assertRaises(AccessError):
             card.with_user(self.users["api"]).action_retry()
-        self.assertEqual(card.integration_message_ids.state, "dead")
+        self.assertEqual(card.integration_message_ids.state, "failed")
 
     def test_closed_cards_say_how_they_closed_and_reopen_clean(self):
         card = self.failed({"ref": "IGN-1"}).exception_id.with_user(self.users["user"])

@@ -52,7 +52,7 @@ class TestCockpitMonitoring(IntegrationCase):
         by_state = dict(
             Report._read_group([("flow_id", "=", self.flow.id)], ["state"], ["__count"])
         )
-        self.assertEqual(by_state, {"done": 3, "dead": 2})
+        self.assertEqual(by_state, {"done": 3, "failed": 2})
         [(latency,)] = Report._read_group(
             [("flow_id", "=", self.flow.id), ("state", "=", "done")], [], ["latency_seconds:avg"]
         )

@@ -17,7 +17,7 @@ class TestCockpitReplay(IntegrationCase):
     def failed_message(self, payload=None):
         message = self.env["integration.message"].enqueue(self.flow, payload or {"ref": "R-1"})
         self.run_queue()
-        self.assertEqual(message.state, "dead")
+        self.assertEqual(message.state, "failed")
         return message
 
     def replay(self, message, payload, reason="name from the plant's item master", user="user"):
@@ -86,7 +86,7 @@ class TestCockpitReplay(IntegrationCase):
         result = self.replay(message, '{"ref": "R-1", "name": "A", "city": 7}')
         self.assertEqual(result["params"]["type"], "warning")
         self.assertIn("city", result["params"]["message"])
-        self.assertEqual(message.state, "dead")
+        self.assertEqual(message.state, "failed")
         self.assertEqual(len(message.edit_ids), 1)
 
     def test_large_corrected_payload_goes_to_an_attachment(self):

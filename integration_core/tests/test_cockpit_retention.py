@@ -60,7 +60,7 @@ class TestCockpitRetention(IntegrationCase):
         kept_flow = self.enqueue(keep_forever, 2, "KEEP")
         failed = self.enqueue(self.flow, 1, "BAD", name=None)  # a new contact without a name
         self.run_queue()
-        self.assertEqual(set(failed.mapped("state")), {"dead"})
+        self.assertEqual(set(failed.mapped("state")), {"failed"})
         attachment = big.payload_attachment_id
         self.assertTrue(attachment)
         failed.action_cancel()

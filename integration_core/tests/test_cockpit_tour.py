@@ -28,7 +28,7 @@ class TestCockpitTour(HttpCase):
         )
         message = self.env["integration.message"].enqueue(flow, {"ref": "TOUR-1"})
         self.env["integration.queue.worker"]._process_now(message)
-        self.assertEqual(message.state, "dead")
+        self.assertEqual(message.state, "failed")
         card = message.exception_id
         self.start_tour("/odoo", "integration_cockpit_replay", login="int_user")
         self.assertEqual(card.state, "resolved")

@@ -181,7 +181,7 @@ class TestConcurrentWorkers(BaseCase):
                 " GROUP BY state, attempts",
                 [message_ids],
             )
-            self.assertEqual(cr.fetchall(), [("dead", 1, self.MESSAGES)], "none stranded")
+            self.assertEqual(cr.fetchall(), [("failed", 1, self.MESSAGES)], "none stranded")
             cr.execute(
                 "SELECT e.name, count(m.id) FROM integration_exception e"
                 " JOIN integration_message m ON m.exception_id = e.id"

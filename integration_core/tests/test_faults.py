@@ -145,7 +145,7 @@ class TestFaults(BaseCase):
             )
             copy_server.stop()
             _logger.info(f"fault suite: copy refused in {settle:.1f} s: {error}")
-            self.assertEqual((state, category), ("dead", "environment"))
+            self.assertEqual((state, category), ("failed", "environment"))
             self.assertIn("another database name", error)
             self.assertEqual(receiver.requests, [], "the copy called production")
             # The original, served by its own configuration, still sends.
@@ -196,7 +196,7 @@ class TestFaults(BaseCase):
             f" {settle:.1f} s: {states}, cards {[count for _id, count in cards]},"
             f" {workers} server processes worked"
         )
-        self.assertEqual(states, {"done": 950, "dead": 50}, "nothing stranded")
+        self.assertEqual(states, {"done": 950, "failed": 50}, "nothing stranded")
         self.assertEqual([count for _id, count in cards], [20, 15, 15], "one card per cause")
         self.assertEqual(partners, (950, 950), "every valid message applied once")
         self.assertEqual(workers, 2, "both server processes worked the queue")

@@ -129,7 +129,7 @@ class TestMappingHandler(MappingCase):
             }
         )
         self.run_queue()
-        self.assertEqual(message.state, "dead")
+        self.assertEqual(message.state, "failed")
         self.assertFalse(self.partner("C-2"))
         error = message.error
         for expected in (
@@ -161,7 +161,7 @@ class TestMappingHandler(MappingCase):
         flow = self.make_flow("contact.bare", HANDLER)
         message = self.enqueue({"code": "C-5", "name": "X"}, flow=flow)
         self.run_queue()
-        self.assertEqual(message.state, "dead")
+        self.assertEqual(message.state, "failed")
         self.assertIn("has no approved mapping", message.error)
 
     def test_outbound_renders_what_odoo_owns_with_external_codes(self):

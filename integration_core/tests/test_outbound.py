@@ -81,10 +81,10 @@ class TestOutbound(IntegrationCase):
         self.assertTrue(15 <= delays[1] <= 25, delays)
         self.server.script(Reply(503, body="still down"))
         self.run_queue()
-        self.assertEqual(message.state, "dead")
+        self.assertEqual(message.state, "failed")
         self.assertEqual(message.attempts, 3)
         self.assertEqual(message.exception_id.category, "transport")
-        self.assertEqual(message.attempt_ids.mapped("outcome"), ["dead", "retry", "retry"])
+        self.assertEqual(message.attempt_ids.mapped("outcome"), ["failed", "retry", "retry"])
         self.assertEqual(set(message.attempt_ids.mapped("status_code")), {503})
 
     def test_retry_after_is_honoured(self):
@@ -100,7 +100,7 @@ class TestOutbound(IntegrationCase):
         message = self.send({"order": "WO-4"})
         self.server.script(Reply(422, body='{"error": "unknown product"}'))
         self.run_queue()
-        self.assertEqual(message.state, "dead")
+        self.assertEqual(message.state, "failed")
         self.assertEqual(message.attempts, 1)
         self.assertEqual(message.exception_id.category, "rejected")
         self.assertIn("422", message.error)
@@ -159,7 +159,7 @@ class TestOutbound(IntegrationCase):
         params.set_param("database.uuid", "00000000-copy-of-production")
         refused = self.send({"order": "P-2"})
         self.run_queue()
-        self.assertEqual(refused.state, "dead")
+        self.assertEqual(refused.state, "failed")
         self.assertEqual(refused.exception_id.category, "environment")
         self.assertEqual(len(self.server.requests), 1, "the copy sent nothing")
         # A neutralized database refuses too, even with the right uuid.
@@ -167,7 +167,7 @@ class TestOutbound(IntegrationCase):
         params.set_param("database.is_neutralized", True)
         neutralized = self.send({"order": "P-3"})
         self.run_queue()
-        self.assertEqual(neutralized.state, "dead")
+        self.assertEqual(neutralized.state, "failed")
         self.assertIn("neutralized", neutralized.error)
 
     def test_neutralize_script_forgets_the_production_database(self):
@@ -200,7 +200,7 @@ class TestOutbound(IntegrationCase):
         with CapturedLogs() as logs:
             self.run_queue()
         self.assertEqual(self.server.requests[0].headers["authorization"], f"Bearer {secret}")
-        self.assertEqual(message.state, "dead")
+        self.assertEqual(message.state, "failed")
         self.assertNotIn(secret, message.error)
         self.assertTrue(logs.lines, "the run logged something")
         self.assertFalse([line for line in logs.lines if secret in line])

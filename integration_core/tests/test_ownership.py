@@ -24,7 +24,7 @@ class TestOwnership(IntegrationCase):
             self.flow, {"ref": "C-OWN", "name": "Renamed", "city": "Paris"}
         )
         self.run_queue()
-        self.assertEqual(message.state, "dead")
+        self.assertEqual(message.state, "failed")
         self.assertEqual(message.exception_id.category, "ownership_conflict")
         self.assertIn("city", message.error)
         self.assertEqual((partner.name, partner.city), ("Owned by Odoo", "Lyon"))
@@ -39,7 +39,7 @@ class TestOwnership(IntegrationCase):
         refused = self.env["integration.message"].enqueue(other_flow, {"ref": "C-1", "name": "B"})
         self.run_queue()
         self.assertEqual(allowed.state, "done")
-        self.assertEqual(refused.state, "dead")
+        self.assertEqual(refused.state, "failed")
         self.assertEqual(refused.exception_id.category, "ownership_conflict")
         self.assertFalse(self.env["integration.xref"]._resolve(other, "res.partner", "C-1"))
 

@@ -92,7 +92,7 @@ class TestParkAndResume(IntegrationCase):
         )
         self.env["integration.message"].invalidate_model()
         self.assertEqual(self.env["integration.message"]._expire_waiting(), 1)
-        self.assertEqual(waiting.state, "dead")
+        self.assertEqual(waiting.state, "failed")
         self.assertIn("NEVER", waiting.error)
         self.assertEqual(waiting.exception_id.severity, "high")
 

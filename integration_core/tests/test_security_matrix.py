@@ -128,7 +128,7 @@ class TestSecurityMatrix(TransactionCase):
         )
         Message = cls.env["integration.message"]
         cls.message = Message.enqueue(cls.flow, {"ref": "MX-1"}, idempotency_key="mx-1")
-        cls.message.write({"state": "dead", "error": "bad"})
+        cls.message.write({"state": "failed", "error": "bad"})
         cls.exception = cls.env["integration.exception"]._record_failure(
             cls.message, "validation", "bad"
         )

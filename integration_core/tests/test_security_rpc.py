@@ -36,7 +36,7 @@ class TestSecurityRpc(SecurityCase):
         self.assertIn("only through the enqueue API", str(raised.exception))
 
     def test_nobody_writes_or_deletes_messages_directly(self):
-        message = self.enqueue_as_admin(self.inbound, state="dead")
+        message = self.enqueue_as_admin(self.inbound, state="failed")
         changes = [
             {"payload": '{"ref": "forged"}'},
             {"state": "done"},
@@ -50,7 +50,7 @@ class TestSecurityRpc(SecurityCase):
             self.assertFault(partial(self.rpc, role, MESSAGE, "unlink", [message.id]), 4)
             self.assertFault(partial(self.rpc, role, MESSAGE, "copy", message.id), 4)
         message.invalidate_recordset()
-        self.assertEqual((message.state, message.company_id), ("dead", self.env.company))
+        self.assertEqual((message.state, message.company_id), ("failed", self.env.company))
         self.assertEqual(message.get_payload_json(), {"ref": "R-contacts-0"})
         self.assertFalse(message.edit_ids)
         # Not even superuser code moves a message to another company or flow.
@@ -58,25 +58,25 @@ class TestSecurityRpc(SecurityCase):
             message.write({"company_id": self.plant_b.id})
 
     def test_cancel_and_retry_only_for_integration_users_and_managers(self):
-        messages = self.enqueue_as_admin(self.inbound, count=4, state="dead")
+        messages = self.enqueue_as_admin(self.inbound, count=4, state="failed")
         for role in ("plain", "service", "other_service"):
             for action in ("action_cancel", "action_retry"):
                 call = partial(self.rpc, role, MESSAGE, action, messages[:1].ids)
                 self.assertFault(call, 4)
         messages.invalidate_recordset()
-        self.assertEqual(set(messages.mapped("state")), {"dead"})
+        self.assertEqual(set(messages.mapped("state")), {"failed"})
         self.assertIs(self.rpc("user", MESSAGE, "action_cancel", messages[0].ids), True)
         self.assertIs(self.rpc("user", MESSAGE, "action_retry", messages[1].ids), True)
         self.assertIs(self.rpc("manager", MESSAGE, "action_cancel", messages[2].ids), True)
         messages.invalidate_recordset()
-        self.assertEqual(messages.mapped("state"), ["cancelled", "pending", "cancelled", "dead"])
+        self.assertEqual(messages.mapped("state"), ["cancelled", "pending", "cancelled", "failed"])
         self.assertTrue(messages[1].next_attempt_at)
 
     def test_actions_keep_to_the_callers_companies(self):
-        [message_b] = self.enqueue_as_admin(self.inbound_b, state="dead")
+        [message_b] = self.enqueue_as_admin(self.inbound_b, state="failed")
         self.assertFault(partial(self.rpc, "user", MESSAGE, "action_retry", [message_b.id]), 4)
         message_b.invalidate_recordset()
-        self.assertEqual(message_b.state, "dead")
+        self.assertEqual(message_b.state, "failed")
 
     def test_secrets_rotation_and_connection_test(self):
         for role in NOT_MANAGERS:

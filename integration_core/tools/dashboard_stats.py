@@ -23,7 +23,7 @@ def traffic(env, endpoint_ids, hours=24):
             SELECT endpoint_id,
                    count(*) FILTER (WHERE direction = 'inbound'),
                    count(*) FILTER (WHERE direction = 'outbound'),
-                   count(*) FILTER (WHERE state = 'dead')
+                   count(*) FILTER (WHERE state = 'failed')
               FROM integration_message
              WHERE endpoint_id = ANY(%(ids)s) AND create_date >= %(since)s
              GROUP BY endpoint_id
@@ -56,7 +56,7 @@ def backlog(env, endpoint_ids):
                    count(*) FILTER (WHERE m.state IN %(unfinished)s AND f.sla_minutes > 0
                                     AND m.create_date < (now() AT TIME ZONE 'UTC')
                                         - make_interval(mins => f.sla_minutes)),
-                   count(*) FILTER (WHERE m.state = 'dead')
+                   count(*) FILTER (WHERE m.state = 'failed')
               FROM integration_message m
               JOIN integration_flow f ON f.id = m.flow_id
              WHERE m.endpoint_id = ANY(%(ids)s) AND m.state IN %(open_states)s
@@ -64,7 +64,7 @@ def backlog(env, endpoint_ids):
             """,
             ids=list(endpoint_ids),
             unfinished=UNFINISHED,
-            open_states=(*UNFINISHED, "dead"),
+            open_states=(*UNFINISHED, "failed"),
         )
     )
     return {
@@ -88,7 +88,7 @@ def throughput_per_hour(env, endpoint_ids, hours=24):
             SELECT date_trunc('hour', create_date),
                    count(*) FILTER (WHERE direction = 'inbound'),
                    count(*) FILTER (WHERE direction = 'outbound'),
-                   count(*) FILTER (WHERE state = 'dead')
+                   count(*) FILTER (WHERE state = 'failed')
               FROM integration_message
              WHERE endpoint_id = ANY(%(ids)s) AND create_date >= %(since)s
              GROUP BY 1 ORDER BY 1

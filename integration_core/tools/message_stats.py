@@ -27,7 +27,7 @@ def backlog(env, column, ids):
             SELECT %(col)s,
                    count(*) FILTER (WHERE state IN %(unfinished)s),
                    min(create_date) FILTER (WHERE state IN %(unfinished)s),
-                   count(*) FILTER (WHERE state = 'dead')
+                   count(*) FILTER (WHERE state = 'failed')
               FROM integration_message
              WHERE %(col)s = ANY(%(ids)s) AND state IN %(open_states)s
              GROUP BY %(col)s
@@ -35,7 +35,7 @@ def backlog(env, column, ids):
             col=_column(column),
             ids=list(ids),
             unfinished=UNFINISHED,
-            open_states=(*UNFINISHED, "dead"),
+            open_states=(*UNFINISHED, "failed"),
         )
     )
     return {row[0]: row[1:] for row in env.cr.fetchall()}
@@ -53,7 +53,7 @@ def failure_rate(env, column, ids, minutes):
         SQL(
             """
             SELECT %(group)s,
-                   count(*) FILTER (WHERE a.outcome IN ('retry', 'dead')),
+                   count(*) FILTER (WHERE a.outcome IN ('retry', 'failed')),
                    count(*)
               FROM integration_message_attempt a %(join)s
              WHERE %(group)s = ANY(%(ids)s)

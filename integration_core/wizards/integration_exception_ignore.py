@@ -32,7 +32,7 @@ class IntegrationExceptionIgnore(models.TransientModel):
         cancelled = self.env["integration.message"]
         if self.cancel_messages:
             cancelled = exceptions.integration_message_ids.filtered(
-                lambda m: m.state in ("pending", "waiting", "dead")
+                lambda m: m.state in ("pending", "waiting", "failed")
             )
             if cancelled:
                 cancelled.action_cancel()

@@ -61,7 +61,7 @@ class TestEquipmentEvents(MesCase):
         unknown = self.event("ev-9", "running", "2025-03-03T06:00:00Z", work_center="NOPE")
         bad_state = self.event("ev-10", "exploded", "2025-03-03T06:00:00Z")
         self.run_queue()
-        self.assertEqual((unknown.state, bad_state.state), ("dead", "dead"))
+        self.assertEqual((unknown.state, bad_state.state), ("failed", "failed"))
         self.assertIn("Unknown work center NOPE", unknown.error)
         self.assertIn("state must be one of running, idle, down", bad_state.error)
         self.assertFalse(self.logs())
@@ -115,6 +115,6 @@ class TestQualityResults(MesCase):
     def test_unknown_lot_is_an_exception(self):
         unknown = self.quality("q-9", "NO-SUCH-LOT", "fail")
         self.run_queue()
-        self.assertEqual(unknown.state, "dead")
+        self.assertEqual(unknown.state, "failed")
         self.assertIn("Unknown lot NO-SUCH-LOT", unknown.error)
         self.assertFalse(self.env["integration.mes.quality.result"].search([]))

@@ -114,7 +114,7 @@ class TestPerformance(MesCase):
         )
         second.invalidate_recordset()
         self.env["integration.message"]._expire_waiting()
-        self.assertEqual(second.state, "dead")
+        self.assertEqual(second.state, "failed")
         self.assertIn(f"{self.order.mes_work_order_id.name}#1", second.error)
         self.assertEqual(second.exception_id.severity, "high")
         self.assertUntouched(self.order)
@@ -146,7 +146,7 @@ class TestPerformance(MesCase):
             scrap=[{"product": "TUBE", "quantity": 1}],
         )
         self.run_queue()
-        self.assertEqual(over.state, "dead")
+        self.assertEqual(over.state, "failed")
         self.assertIn("over-production: 11.0 Units produced in all, 10.0 planned", over.error)
         self.assertEqual(over.exception_id.category, "validation")
         self.assertUntouched(self.order)
@@ -174,7 +174,7 @@ class TestPerformance(MesCase):
             ],
         )
         self.run_queue()
-        self.assertEqual(bad.state, "dead")
+        self.assertEqual(bad.state, "failed")
         self.assertIn("BOLT-X is not a component of order", bad.error)
         self.assertIn("unknown lot P-999 of [PAINT] Paint", bad.error)
         self.assertIn("[PAINT] Paint is tracked by lot: report its lot", bad.error)
@@ -189,7 +189,7 @@ class TestPerformance(MesCase):
         cancelled_order.action_cancel()
         for_cancelled = self.result(cancelled_order, 1, produced=3, lot="F-3")
         self.run_queue()
-        self.assertEqual((late.state, for_cancelled.state), ("dead", "dead"))
+        self.assertEqual((late.state, for_cancelled.state), ("failed", "failed"))
         self.assertIn("is already done in Odoo", late.error)
         self.assertIn("was cancelled in Odoo", for_cancelled.error)
         self.assertEqual(self.on_hand(self.frame, self.lot(self.frame, "F-1")), 10)
@@ -242,7 +242,7 @@ class TestPerformance(MesCase):
         )
         not_json_object = self.receive("production.performance", "[1, 2]")
         self.run_queue()
-        self.assertEqual((bad.state, not_json_object.state), ("dead", "dead"))
+        self.assertEqual((bad.state, not_json_object.state), ("failed", "failed"))
         for problem in (
             "work_order must be a non-empty text",
             "sequence must be an integer of at least 1",

@@ -143,7 +143,7 @@ class TestPerformanceLots(MesCase):
             message_id="no-lot",
         )
         self.run_queue()
-        self.assertEqual((over.state, no_lot.state), ("dead", "dead"))
+        self.assertEqual((over.state, no_lot.state), ("failed", "failed"))
         self.assertIn("over-production: 11.0 Units produced in all, 10.0 planned", over.error)
         self.assertIn(
             "produced line 2: [FRAME] Frame is tracked by lot: report its lot", no_lot.error
@@ -305,7 +305,7 @@ class TestPerformanceSerials(MesCase):
             consumed=[{"product": "TUBE", "quantity": 3}],
         )
         self.run_queue()
-        self.assertEqual(again.state, "dead")
+        self.assertEqual(again.state, "failed")
         for problem in (
             "serial SN-2 of [SENSOR] Sensor is already in stock (WH/Stock)",
             "serial SN-50 of [SENSOR] Sensor is already in stock (WH/Stock)",

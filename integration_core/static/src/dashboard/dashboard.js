@@ -139,13 +139,13 @@ export class IntegrationDashboard extends Component {
     openFailures24h(endpointId) {
         this.openMessages(
             endpointId,
-            [["create_date", ">=", this.data.since], ["state", "=", "dead"]],
+            [["create_date", ">=", this.data.since], ["state", "=", "failed"]],
             _t("Failed, last 24 h")
         );
     }
 
     openFailedNow(endpointId) {
-        this.openMessages(endpointId, [["state", "=", "dead"]], _t("Failed messages"));
+        this.openMessages(endpointId, [["state", "=", "failed"]], _t("Failed messages"));
     }
 
     openBacklog(endpointId) {

@@ -89,7 +89,7 @@ class TestExampleConnector(IntegrationCase):
         )
         waiting.invalidate_recordset()
         self.env["integration.message"]._expire_waiting()
-        self.assertEqual(waiting.state, "dead")
+        self.assertEqual(waiting.state, "failed")
         self.assertIn("C-2#2", waiting.error)
         self.assertEqual(waiting.exception_id.category, "missing_master_data")
 
@@ -101,7 +101,7 @@ class TestExampleConnector(IntegrationCase):
 
     def test_a_malformed_contact_is_refused_with_every_problem(self):
         message = self.send({"contact": "", "sequence": 0, "name": 5, "credit_limit": -1})
-        self.assertEqual(message.state, "dead")
+        self.assertEqual(message.state, "failed")
         self.assertEqual(message.exception_id.category, "validation")
         for problem in (
             "contact must be a non-empty text",
