@@ -69,8 +69,8 @@ from odoo.tools import config
 
 from ..lib import amqp_transport, backoff
 from ..lib.errors import IntegrationError, TransientError
-from ..models.integration_inbound_poller import commit_deliveries
-from ..tools.endpoint_transport import amqp_url
+from ..tools.amqp_inbound import commit_deliveries
+from ..tools.transports import amqp_url
 
 _logger = logging.getLogger(__name__)
 

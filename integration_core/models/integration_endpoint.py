@@ -6,7 +6,17 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 
 from ..lib.errors import PermanentError
-from ..tools import access, endpoint_transport, log_redaction, message_stats
+from ..tools import (
+    access,
+    amqp_inbound,
+    endpoint_circuit,
+    endpoint_secrets,
+    file_inbound,
+    log_redaction,
+    message_stats,
+    production_guard,
+    transports,
+)
 
 log_redaction.install()
 
@@ -256,7 +266,7 @@ class IntegrationEndpoint(models.Model):
 
     def _inverse_secret(self):
         for endpoint in self.filtered("secret"):
-            endpoint.sudo().secret_ciphertext = endpoint_transport.secret_box(self.env).encrypt(
+            endpoint.sudo().secret_ciphertext = endpoint_secrets.secret_box(self.env).encrypt(
                 endpoint.secret
             )
             # A logged note: it names who changed it and needs no mail configuration.
@@ -264,7 +274,7 @@ class IntegrationEndpoint(models.Model):
 
     def _inverse_inbound_hmac_secret(self):
         for endpoint in self.filtered("inbound_hmac_secret"):
-            box = endpoint_transport.secret_box(self.env)
+            box = endpoint_secrets.secret_box(self.env)
             endpoint.sudo().inbound_hmac_ciphertext = box.encrypt(endpoint.inbound_hmac_secret)
             endpoint._message_log(body=_("Inbound HMAC secret changed."))
 
@@ -333,12 +343,12 @@ class IntegrationEndpoint(models.Model):
         """The decrypted outbound credential, or None."""
         self.ensure_one()
         token = self.sudo().secret_ciphertext
-        return endpoint_transport.decrypt(self.env, token) if token else None
+        return endpoint_secrets.decrypt(self.env, token) if token else None
 
     def _get_inbound_hmac_secret(self):
         self.ensure_one()
         token = self.sudo().inbound_hmac_ciphertext
-        return endpoint_transport.decrypt(self.env, token) if token else None
+        return endpoint_secrets.decrypt(self.env, token) if token else None
 
     @api.model
     def _rotate_secrets(self):
@@ -347,7 +357,7 @@ class IntegrationEndpoint(models.Model):
         Rotation: put the new key first in the configured keys, keep the old one after it,
         run this (Endpoints > Action > Rotate secrets), then drop the old key.
         """
-        box = endpoint_transport.secret_box(self.env)
+        box = endpoint_secrets.secret_box(self.env)
         rotated = 0
         endpoints = self.sudo().with_context(active_test=False).search([])
         for endpoint in endpoints:
@@ -379,21 +389,19 @@ class IntegrationEndpoint(models.Model):
         if not self.filtered(lambda e: e.environment == "production"):
             return
         params = self.env["ir.config_parameter"].sudo()
-        if not params.get_param(endpoint_transport.PRODUCTION_UUID_PARAM):
+        if not params.get_param(production_guard.PRODUCTION_UUID_PARAM):
             self._record_production_database()
 
     def _record_production_database(self):
         params = self.env["ir.config_parameter"].sudo()
-        params.set_param(
-            endpoint_transport.PRODUCTION_UUID_PARAM, params.get_param("database.uuid")
-        )
-        params.set_param(endpoint_transport.PRODUCTION_NAME_PARAM, self.env.cr.dbname)
+        params.set_param(production_guard.PRODUCTION_UUID_PARAM, params.get_param("database.uuid"))
+        params.set_param(production_guard.PRODUCTION_NAME_PARAM, self.env.cr.dbname)
 
     def _check_may_send(self):
         """Refuse to call a production endpoint from any database but production."""
         self.ensure_one()
         reason = (
-            endpoint_transport.copy_refusal(self.env) if self.environment == "production" else None
+            production_guard.copy_refusal(self.env) if self.environment == "production" else None
         )
         if reason:
             error = PermanentError(
@@ -415,7 +423,7 @@ class IntegrationEndpoint(models.Model):
         if not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(_("Only an Integration Manager may declare the production database."))
         self.check_access("write")
-        configured = endpoint_transport.configured_production_database()
+        configured = production_guard.configured_production_database()
         if configured != self.env.cr.dbname:
             raise UserError(
                 _(
@@ -423,8 +431,8 @@ class IntegrationEndpoint(models.Model):
                     "first: set %(option)s in its configuration file or %(env)s in its "
                     "environment (now: %(configured)s).",
                     db=self.env.cr.dbname,
-                    option=endpoint_transport.PRODUCTION_DATABASE_OPTION,
-                    env=endpoint_transport.PRODUCTION_DATABASE_ENV,
+                    option=production_guard.PRODUCTION_DATABASE_OPTION,
+                    env=production_guard.PRODUCTION_DATABASE_ENV,
                     configured=configured or _("none"),
                 )
             )
@@ -441,10 +449,59 @@ class IntegrationEndpoint(models.Model):
         return True
 
     # ------------------------------------------------------------------ transport
-    def _send(self, flow, message, request):
-        """Send one outbound request through this endpoint's transport."""
+    def _transport_method(self, prefix):
+        """This endpoint's ``_<prefix>_<transport>`` method; a PermanentError (an exception card
+        of the transport category) when its transport has none, e.g. its addon is gone."""
         self.ensure_one()
-        return endpoint_transport.send(self, flow, message, request)
+        method = getattr(self, f"_{prefix}_{self.transport}", None)
+        if method is None:
+            error = PermanentError(
+                _(
+                    "Endpoint %(endpoint)s: transport %(transport)r cannot %(action)s.",
+                    endpoint=self.code,
+                    transport=self.transport,
+                    action={"send": _("send"), "test": _("be tested"), "poll": _("be polled")}[
+                        prefix
+                    ],
+                )
+            )
+            error.category = "transport"
+            raise error
+        return method
+
+    def _send(self, flow, message, request):
+        """Send one outbound request through this endpoint's transport: ``_send_<transport>``
+        (an addon adds a transport with ``selection_add`` and its ``_send_``/``_test_``/
+        ``_poll_`` methods)."""
+        return self._transport_method("send")(flow, message, request)
+
+    def _send_http(self, flow, message, request):
+        return transports.send_http(self, flow, message, request)
+
+    def _send_amqp(self, flow, message, request):
+        return transports.send_amqp(self, flow, message, request)
+
+    def _send_file(self, flow, message, request):
+        return transports.send_file(self, flow, message, request)
+
+    def _poll(self, **limits):
+        """Take what waits at this endpoint into the inbox: ``_poll_<transport>``."""
+        return self._transport_method("poll")(**limits)
+
+    def _poll_amqp(self, max_messages=500):
+        return amqp_inbound.poll(self, max_messages=max_messages)
+
+    def _poll_file(self, max_files=200, min_age=file_inbound.FILE_MIN_AGE):
+        return file_inbound.poll(self, max_files=max_files, min_age=min_age)
+
+    def _test_http(self):
+        return transports.test_http(self)
+
+    def _test_amqp(self):
+        return transports.test_amqp(self)
+
+    def _test_file(self):
+        return transports.test_file(self)
 
     def action_test_connection(self):
         """Integration users and managers (never service accounts): try the transport."""
@@ -453,7 +510,10 @@ class IntegrationEndpoint(models.Model):
         self.check_access("read")
         if self.transport == "none":
             raise UserError(_("This endpoint has no outbound transport to test."))
-        ok, detail = endpoint_transport.test_connection(self)
+        try:
+            ok, detail = self._transport_method("test")()
+        except PermanentError as error:
+            raise UserError(str(error)) from None
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -469,9 +529,9 @@ class IntegrationEndpoint(models.Model):
     def _circuit_allows(self):
         """(allowed, reopen_at): whether a request may go out now."""
         self.ensure_one()
-        return endpoint_transport.circuit_allows(self)
+        return endpoint_circuit.circuit_allows(self)
 
     def _circuit_record(self, success):
         """Count a success or a transient failure, in its own transaction."""
         self.ensure_one()
-        endpoint_transport.circuit_record(self, success)
+        endpoint_circuit.circuit_record(self, success)

@@ -11,11 +11,11 @@ from pathlib import Path
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..models.integration_inbound_poller import FILE_MIN_AGE, file_flow_code
+from ..tools.file_inbound import FILE_MIN_AGE, file_flow_code
 from .common import IntegrationCase
 
 FLOW = "partner.upsert"
-POLLER_LOGGER = "odoo.addons.integration_core.models.integration_inbound_poller"
+POLLER_LOGGER = "odoo.addons.integration_core.tools.file_inbound"
 
 
 @tagged("post_install", "-at_install")

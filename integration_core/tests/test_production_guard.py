@@ -4,7 +4,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, get_db_name, new_test_user, tagged
 from odoo.tools import config
 
-from ..tools import endpoint_transport
+from ..tools import production_guard
 from .common import make_integration_users
 
 UUID = "integration.production_database_uuid"
@@ -28,7 +28,7 @@ class TestProductionGuard(HttpCase):
     def setUp(self):
         super().setUp()
         self.patch(config, "options", dict(config.options))
-        config[endpoint_transport.PRODUCTION_DATABASE_OPTION] = get_db_name()
+        config[production_guard.PRODUCTION_DATABASE_OPTION] = get_db_name()
         self.params = self.env["ir.config_parameter"].sudo()
         # As a neutralized copy would be: production bound elsewhere, guard switched on.
         self.params.set_param(UUID, "uuid-of-another-database")
@@ -49,7 +49,7 @@ class TestProductionGuard(HttpCase):
         self.env.invalidate_all()
         self.assertEqual(self.params.get_param(UUID), "uuid-of-another-database")
         self.assertEqual(self.params.get_param("database.is_neutralized"), "True")
-        self.assertTrue(endpoint_transport.copy_refusal(self.env))
+        self.assertTrue(production_guard.copy_refusal(self.env))
 
     def test_only_a_manager_declares_the_production_database(self):
         for role in ("plain", "api", "user"):
@@ -64,14 +64,14 @@ class TestProductionGuard(HttpCase):
         self.env.invalidate_all()
         self.assertEqual(self.params.get_param(UUID), self.params.get_param("database.uuid"))
         self.assertEqual(self.params.get_param(NAME), get_db_name())
-        self.assertFalse(endpoint_transport.copy_refusal(self.env))
+        self.assertFalse(production_guard.copy_refusal(self.env))
         note = self.endpoint.message_ids[:1]
         self.assertEqual(note.author_id, self.users["manager"].partner_id, "who")
         self.assertIn(self.users["manager"].name, note.body)
         self.assertIn("UTC", note.body, "when")
 
     def test_a_manager_cannot_declare_a_database_the_server_does_not_name(self):
-        config[endpoint_transport.PRODUCTION_DATABASE_OPTION] = "erp_production"
+        config[production_guard.PRODUCTION_DATABASE_OPTION] = "erp_production"
         with self.assertRaises(xmlrpc.client.Fault) as refused:
             self.declare(self.users["manager"].login)
         self.assertIn("erp_production", refused.exception.faultString)
@@ -79,11 +79,11 @@ class TestProductionGuard(HttpCase):
 
     def test_name_uuid_and_server_configuration_must_all_agree(self):
         self.endpoint.with_user(self.users["manager"]).action_declare_production_database()
-        self.assertIsNone(endpoint_transport.copy_refusal(self.env))
-        config[endpoint_transport.PRODUCTION_DATABASE_OPTION] = None
-        self.assertIn("names no production database", endpoint_transport.copy_refusal(self.env))
-        config[endpoint_transport.PRODUCTION_DATABASE_OPTION] = "erp_production"
-        self.assertIn("'erp_production'", endpoint_transport.copy_refusal(self.env))
-        config[endpoint_transport.PRODUCTION_DATABASE_OPTION] = get_db_name()
+        self.assertIsNone(production_guard.copy_refusal(self.env))
+        config[production_guard.PRODUCTION_DATABASE_OPTION] = None
+        self.assertIn("names no production database", production_guard.copy_refusal(self.env))
+        config[production_guard.PRODUCTION_DATABASE_OPTION] = "erp_production"
+        self.assertIn("'erp_production'", production_guard.copy_refusal(self.env))
+        config[production_guard.PRODUCTION_DATABASE_OPTION] = get_db_name()
         self.params.set_param(NAME, "erp_production")  # copied under another name
-        self.assertIn("another database name", endpoint_transport.copy_refusal(self.env))
+        self.assertIn("another database name", production_guard.copy_refusal(self.env))
