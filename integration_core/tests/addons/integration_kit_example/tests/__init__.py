@@ -1,1 +1,2 @@
 from . import test_example_connector
+from . import test_line_spool_transport
