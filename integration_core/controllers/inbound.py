@@ -42,6 +42,7 @@ from ..lib.inbound_api import (
 )
 from ..lib.input_limits import InputError
 from ..models.integration_message import QueueTarget
+from ..tools.enqueue_errors import ConcurrentEnqueue
 
 _logger = logging.getLogger(__name__)
 
@@ -81,8 +82,7 @@ def _log_misconfiguration(reason):
 def _is_retryable(error):
     if isinstance(error, psycopg2.OperationalError):
         return error.pgcode in service_model.PG_CONCURRENCY_ERRORS_TO_RETRY
-    # enqueue_batch raises it when another transaction holds the same keys, uncommitted.
-    return isinstance(error, UserError) and str(error).startswith("Concurrent enqueue")
+    return isinstance(error, ConcurrentEnqueue)
 
 
 def _is_last_try():

@@ -16,6 +16,7 @@ from odoo.tools.sql import create_index
 from ..lib import input_limits
 from ..tools import access
 from ..tools.cron_wakeup import wake_cron_workers
+from ..tools.enqueue_errors import ConcurrentEnqueue
 from .integration_sequence_gate import SEQUENCE_REFERENCE
 
 # Where enqueued messages go: a flow's identity and what enqueuing reads of it.
@@ -248,7 +249,9 @@ class IntegrationMessage(models.Model):
         missing = [key for key in keys if key not in by_key]
         if missing:
             # A concurrent transaction holds these keys but has not committed them yet.
-            raise UserError(_("Concurrent enqueue of the same messages; retry the request."))
+            raise ConcurrentEnqueue(
+                _("Concurrent enqueue of the same messages; retry the request.")
+            )
         large = [
             row
             for row in unique_rows

@@ -3,19 +3,19 @@ import logging
 import time
 from unittest.mock import patch
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 from odoo.service import model as service_model
 from odoo.tests import BaseCase, HttpCase, new_test_user, tagged
 
 from ..controllers import inbound
 from ..lib import signing
 from ..lib.inbound_api import ApiError, RateLimiter, optional_header, parse_messages
+from ..tools.enqueue_errors import ConcurrentEnqueue
 from .common import with_encryption_key
 
 URL = "/integration/v1/{endpoint}/{flow}"
 LOGGER = inbound.__name__
 HMAC_SECRET = "shared-hmac-secret"
-CONCURRENT = "Concurrent enqueue of the same messages; retry the request."
 
 
 @tagged("post_install", "-at_install")
@@ -300,7 +300,7 @@ class TestHttpApi(HttpCase):
 
     def test_concurrency_failure_is_replayed_by_odoo(self):
         with (
-            self.patch_enqueue([UserError(CONCURRENT)]),
+            self.patch_enqueue([ConcurrentEnqueue("Envoi concurrent : réessayez.")]),
             patch.object(service_model, "MAX_TRIES_ON_CONCURRENCY_FAILURE", 2),
         ):
             [accepted] = self.assertAccepted(self.post({"message_id": "c-1", "ref": "C"}))
@@ -308,7 +308,11 @@ class TestHttpApi(HttpCase):
         self.assertEqual(accepted["id"], self.messages().id)
 
     def test_server_failures_are_json_503(self):
-        failures = [UserError(CONCURRENT), RuntimeError("bug"), AccessError("no")]
+        failures = [
+            ConcurrentEnqueue("Envoi concurrent : réessayez."),
+            RuntimeError("bug"),
+            AccessError("no"),
+        ]
         with (
             self.patch_enqueue(failures),
             patch.object(service_model, "MAX_TRIES_ON_CONCURRENCY_FAILURE", 1),
