@@ -98,6 +98,19 @@ class Sql:
     def value(self, query, *args):
         return self.rows(query, *args)[0][0]
 
+    def wait_value(self, timeout, query, *args):
+        """The first column of the first row ``query`` gives within ``timeout`` seconds, or None.
+
+        For what a server writes after a message settles, such as the exception card it files
+        in a transaction of its own once the batch has committed.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            rows = self.rows(query, *args)
+            if rows or time.monotonic() > deadline:
+                return rows[0][0] if rows else None
+            time.sleep(0.2)
+
     def run(self, query, *args):
         with self.connection.cursor() as cr:
             cr.execute(query, args)

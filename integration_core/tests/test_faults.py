@@ -138,7 +138,8 @@ class TestFaults(BaseCase):
             state, error = copy_sql.rows(
                 "SELECT state, error FROM integration_message WHERE flow_id = %s", flow
             )[0]
-            category = copy_sql.value(
+            category = copy_sql.wait_value(
+                30,
                 "SELECT e.category FROM integration_exception e"
                 " JOIN integration_message m ON m.exception_id = e.id WHERE m.flow_id = %s",
                 flow,
@@ -177,6 +178,13 @@ class TestFaults(BaseCase):
         sql.enqueue(flow, payloads)
         settle = sql.wait_settled(flow, 120)
         states = sql.states(flow)
+        # Cards are filed just after each batch's commit: wait for the last batch's.
+        sql.wait_value(
+            30,
+            "SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM integration_message"
+            " WHERE flow_id = %s AND state = 'failed' AND exception_id IS NULL)",
+            flow,
+        )
         cards = sql.rows(
             "SELECT e.id, count(m.id) FROM integration_exception e"
             " LEFT JOIN integration_message m ON m.exception_id = e.id"
