@@ -135,7 +135,10 @@ class IntegrationReconciliationRun(models.Model):
     def _compute_open_exception_count(self):
         counts = dict(
             self.env["integration.exception"]._read_group(
-                [("reconciliation_run_id", "in", self.ids), ("state", "in", ("new", "in_progress"))],
+                [
+                    ("reconciliation_run_id", "in", self.ids),
+                    ("state", "in", ("new", "in_progress")),
+                ],
                 ["reconciliation_run_id"],
                 ["__count"],
             )
@@ -308,7 +311,8 @@ class IntegrationReconciliationRun(models.Model):
 
     def _record_decisions(self, lines, decision, made=None, reason=None):
         """Write a decision on ``lines`` in one statement, with each line's correction."""
-        made = made or {}
+        # Keyed by line id (or by line: the reconciler may group its records by line).
+        made = {getattr(key, "id", key): records for key, records in (made or {}).items()}
         models_, ids_ = [], []
         for line_id in lines.ids:
             records = made.get(line_id)
