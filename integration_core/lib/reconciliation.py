@@ -102,7 +102,9 @@ def _checked(row, position):
         raise InvalidMessage([f"row {position}: an object is required"])
     key = row.get("key")
     if not isinstance(key, str) or not key or len(key) > MAX_KEY_LENGTH:
-        raise InvalidMessage([f"row {position}: key must be a text of 1 to {MAX_KEY_LENGTH} characters"])
+        raise InvalidMessage(
+            [f"row {position}: key must be a text of 1 to {MAX_KEY_LENGTH} characters"]
+        )
     quantity = row.get("quantity")
     if isinstance(quantity, bool) or not isinstance(quantity, int | float):
         raise InvalidMessage([f"row {position}: quantity must be a number, not {quantity!r}"])

@@ -56,7 +56,12 @@ class IntegrationReconciliationEngine(models.AbstractModel):
             return run  # delivered twice: applied once
         count = self._insert_rows(run, rows, "external_quantity")
         self.env["integration.reconciliation.chunk"].sudo().create(
-            {"run_id": run.id, "number": statement.chunk, "message_id": message.id, "row_count": count}
+            {
+                "run_id": run.id,
+                "number": statement.chunk,
+                "message_id": message.id,
+                "row_count": count,
+            }
         )
         run.invalidate_recordset(["chunk_ids"])
         received = len(run.chunk_ids)
@@ -170,9 +175,7 @@ class IntegrationReconciliationEngine(models.AbstractModel):
         for name in run._reconciler()._line_dimensions():
             field = Line._fields.get(name)
             if not field or not field.store or field.type not in DIMENSION_TYPES:
-                raise UserError(
-                    _("%(name)s is not a line field a reconciler can fill.", name=name)
-                )
+                raise UserError(_("%(name)s is not a line field a reconciler can fill.", name=name))
             columns.append((name, DIMENSION_TYPES[field.type]))
         return columns
 
@@ -199,7 +202,9 @@ class IntegrationReconciliationEngine(models.AbstractModel):
         ] + [[row.get(name) or None for row in batch] for name in names]
         types = ["varchar", "varchar", "float8", "float8"] + [kind for _n, kind in dimensions]
         columns = SQL(", ").join(SQL.identifier(name) for name in names)
-        unnest = SQL(", ").join(SQL("%s::%s[]", array, SQL(kind)) for array, kind in zip(arrays, types, strict=True))
+        unnest = SQL(", ").join(
+            SQL("%s::%s[]", array, SQL(kind)) for array, kind in zip(arrays, types, strict=True)
+        )
         keep = SQL(", ").join(
             SQL("%s = COALESCE(line.%s, EXCLUDED.%s)", *[SQL.identifier(name)] * 3)
             for name in ("name", "unit_value", *names)

@@ -41,9 +41,7 @@ class IntegrationReconciliationLine(models.Model):
     name = fields.Char(string="Item", readonly=True, help="What the line is about, in words.")
     status = fields.Selection(STATUSES, readonly=True, index=True)
     cause = fields.Char(readonly=True, help="The reconciler's name for the difference's cause.")
-    external_quantity = fields.Float(
-        string="Their quantity", digits=QUANTITY_DIGITS, readonly=True
-    )
+    external_quantity = fields.Float(string="Their quantity", digits=QUANTITY_DIGITS, readonly=True)
     odoo_quantity = fields.Float(string="Odoo quantity", digits=QUANTITY_DIGITS, readonly=True)
     difference_quantity = fields.Float(
         string="Difference (theirs - Odoo)",

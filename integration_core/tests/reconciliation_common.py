@@ -48,7 +48,12 @@ class ReconciliationCase(IntegrationCase):
         cls.bins = Bin.create(
             [
                 {"code": code, "quantity": quantity, "unit_value": value}
-                for code, quantity, value in (("B1", 10, 2), ("B2", 5, 3), ("B3", 4, 4), ("B4", 0, 5))
+                for code, quantity, value in (
+                    ("B1", 10, 2),
+                    ("B2", 5, 3),
+                    ("B3", 4, 4),
+                    ("B4", 0, 5),
+                )
             ]
         )
 

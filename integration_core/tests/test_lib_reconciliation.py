@@ -51,7 +51,7 @@ class TestRowBatches(BaseCase):
         self.assertEqual([len(batch) for batch in row_batches(rows, size=10)], [10, 10, 5])
         tracemalloc.start()
         try:
-            for batch in row_batches(({"key": f"K{n}", "quantity": 1} for n in range(200_000))):
+            for batch in row_batches({"key": f"K{n}", "quantity": 1} for n in range(200_000)):
                 self.assertLessEqual(len(batch), 1000)
             _current, peak = tracemalloc.get_traced_memory()
         finally:

@@ -50,7 +50,9 @@ class TestReconciliationRun(ReconciliationCase):
             (run.line_count, run.matched_count, run.missing_odoo_count),
             (5, 2, 1),
         )
-        self.assertEqual((run.missing_external_count, run.different_count, run.open_count), (1, 1, 3))
+        self.assertEqual(
+            (run.missing_external_count, run.different_count, run.open_count), (1, 1, 3)
+        )
         self.assertEqual(run.matched_rate, 40.0)
         self.assertEqual((run.external_quantity_total, run.odoo_quantity_total), (20, 19))
         self.assertEqual(run.gross_difference_value, 6 + 16 + 0)
@@ -69,7 +71,9 @@ class TestReconciliationRun(ReconciliationCase):
         self.assertEqual(more.name, "BINS/ST-1: 1 more in Bin system than in Odoo")
         self.assertIn("1 line more in Bin system than in Odoo in statement ST-1", more.error)
         self.assertEqual(more.reconciliation_line_ids.key, "B2")
-        self.assertEqual((more.endpoint_id, more.flow_id), (self.bins_endpoint, self.statement_flow))
+        self.assertEqual(
+            (more.endpoint_id, more.flow_id), (self.bins_endpoint, self.statement_flow)
+        )
         self.assertEqual(run.open_exception_count, 3)
         what, _action = more._explain()
         self.assertIn("compared another system's statement", what)
@@ -130,9 +134,14 @@ class TestReconciliationDecisions(ReconciliationCase):
         adjustment = b2._correction_records()
         self.assertEqual(adjustment._name, "integration.kit.example.adjustment")
         self.assertEqual((adjustment.quantity_change, adjustment.reconciliation_line_id), (2, b2))
-        self.assertIn(f"/odoo/integration.kit.example.adjustment/{adjustment.id}", b2.correction_links)
+        self.assertIn(
+            f"/odoo/integration.kit.example.adjustment/{adjustment.id}", b2.correction_links
+        )
         card = b2.exception_id
-        self.assertEqual((card.state, card.closed_how, card.closed_by_id), ("resolved", "by_person", self.manager))
+        self.assertEqual(
+            (card.state, card.closed_how, card.closed_by_id),
+            ("resolved", "by_person", self.manager),
+        )
         self.assertEqual(b9.decision, "open", "only the selected line")
         # The card of the lines missing in Odoo, decided as a whole.
         self.decide(run, exception_id=b9.exception_id.id)
@@ -164,14 +173,20 @@ class TestReconciliationDecisions(ReconciliationCase):
         self.send("ST-1", STATEMENT)
         run = self.run_of("ST-1")
         card = self.line(run, "B3").exception_id
-        wizard = self.env["integration.exception.ignore"].with_user(self.manager).create(
-            {"exception_ids": [(6, 0, card.ids)], "reason": "Bin B3 is being emptied"}
+        wizard = (
+            self.env["integration.exception.ignore"]
+            .with_user(self.manager)
+            .create({"exception_ids": [(6, 0, card.ids)], "reason": "Bin B3 is being emptied"})
         )
         wizard.action_ignore()
         self.assertEqual(self.line(run, "B3").decision, "ignored")
         self.assertEqual(card.state, "ignored")
-        user_wizard = self.env["integration.exception.ignore"].with_user(self.user).create(
-            {"exception_ids": [(6, 0, self.line(run, "B2").exception_id.ids)], "reason": "no"}
+        user_wizard = (
+            self.env["integration.exception.ignore"]
+            .with_user(self.user)
+            .create(
+                {"exception_ids": [(6, 0, self.line(run, "B2").exception_id.ids)], "reason": "no"}
+            )
         )
         with self.assertRaises(AccessError):
             user_wizard.action_ignore()
@@ -213,7 +228,9 @@ class TestReconciliationStatements(ReconciliationCase):
     def test_chunks_out_of_order_and_twice_are_compared_once_complete(self):
         self.send("ST-C", [("B2", 7)], chunk=2, chunks=3)
         run = self.run_of("ST-C")
-        self.assertEqual((run.state, run.chunks_received, run.missing_chunks), ("receiving", 1, "1, 3"))
+        self.assertEqual(
+            (run.state, run.chunks_received, run.missing_chunks), ("receiving", 1, "1, 3")
+        )
         self.assertTrue(run.chunk_deadline)
         again = self.send("ST-C", [("B2", 7)], chunk=2, chunks=3, message_id="ST-C-2-resent")
         self.assertEqual(again.state, "done")
@@ -242,7 +259,9 @@ class TestReconciliationStatements(ReconciliationCase):
         self.assertEqual(Run._cron_expire_statements(), 1)
         self.assertEqual(run.state, "incomplete")
         card = run.exception_ids
-        self.assertEqual((card.category, card.severity, card.state), ("reconciliation", "high", "new"))
+        self.assertEqual(
+            (card.category, card.severity, card.state), ("reconciliation", "high", "new")
+        )
         self.assertIn("chunk(s) 2 of 2 never arrived", card.error)
         self.send("ST-C", [("B9", 3)], chunk=2, chunks=2)
         self.assertEqual(run.state, "to_review")
@@ -288,7 +307,9 @@ class TestReconciliationStatements(ReconciliationCase):
             self.assertEqual(Run._cron_request_statements(), 1)
         trap.assert_queued("bin.statement.request")
         # A reconciler that cannot ask says so on its flow, and the others go on.
-        request_flow = self.bins_endpoint.flow_ids.filtered(lambda f: f.code == "bin.statement.request")
+        request_flow = self.bins_endpoint.flow_ids.filtered(
+            lambda f: f.code == "bin.statement.request"
+        )
         request_flow.state = "retired"
         self.statement_flow.reconcile_requested_at = False
         with mute_logger("odoo.addons.integration_core.models.integration_reconciliation_run"):

@@ -48,13 +48,23 @@ class TestReconciliationSecurityRpc(SecurityCase):
         values = {"run_id": self.recon_run.id, "decision": "approve"}
         for role in NOT_MANAGERS:
             self.assertFault(partial(self.rpc, role, DECIDE, "create", values), 4)
-            self.assertFault(partial(self.rpc, role, RUN, "action_open_decision", self.recon_run.ids), 4)
+            self.assertFault(
+                partial(self.rpc, role, RUN, "action_open_decision", self.recon_run.ids), 4
+            )
             line_call = partial(
-                self.rpc, role, "integration.reconciliation.line", "action_open_decision", self.line.ids
+                self.rpc,
+                role,
+                "integration.reconciliation.line",
+                "action_open_decision",
+                self.line.ids,
             )
             self.assertFault(line_call, 4)
             card_call = partial(
-                self.rpc, role, "integration.exception", "action_open_reconciliation_decision", self.card.ids
+                self.rpc,
+                role,
+                "integration.exception",
+                "action_open_reconciliation_decision",
+                self.card.ids,
             )
             self.assertFault(card_call, 4)
         self.assertEqual(self.bin.quantity, 5, "nothing applied")
@@ -64,11 +74,15 @@ class TestReconciliationSecurityRpc(SecurityCase):
         done = self.rpc("manager", DECIDE, "action_confirm", [wizard_id])
         self.assertEqual(done["params"]["title"], "1 correction applied")
         self.line.invalidate_recordset()
-        self.assertEqual((self.line.decision, self.line.decided_by_id), ("applied", self.users["manager"]))
+        self.assertEqual(
+            (self.line.decision, self.line.decided_by_id), ("applied", self.users["manager"])
+        )
         self.bin.invalidate_recordset()
         self.assertEqual(self.bin.quantity, 8)
 
     def test_another_company_sees_no_run(self):
-        self.users["user"].write({"company_ids": [(6, 0, self.plant_b.ids)], "company_id": self.plant_b.id})
+        self.users["user"].write(
+            {"company_ids": [(6, 0, self.plant_b.ids)], "company_id": self.plant_b.id}
+        )
         self.assertEqual(self.rpc("user", RUN, "search", []), [])
         self.assertEqual(self.rpc("user", "integration.reconciliation.line", "search", []), [])

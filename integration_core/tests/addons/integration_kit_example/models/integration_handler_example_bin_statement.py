@@ -26,7 +26,11 @@ class IntegrationHandlerExampleBinStatement(models.AbstractModel):
             "chunks": reader.integer("chunks", required=False, default=1),
         }
         rows = [
-            {"key": item.text("bin"), "name": item.text("bin"), "quantity": item.decimal("quantity")}
+            {
+                "key": item.text("bin"),
+                "name": item.text("bin"),
+                "quantity": item.decimal("quantity"),
+            }
             for item in reader.items("lines", required=False)
         ]
         reader.done()

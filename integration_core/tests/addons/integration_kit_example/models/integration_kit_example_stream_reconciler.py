@@ -14,7 +14,9 @@ class IntegrationKitExampleStreamReconciler(models.AbstractModel):
         domain = [("company_id", "=", run.company_id.id)]
         offset = 0
         while True:
-            bins = Bin.search_fetch(domain, ["code", "quantity", "unit_value"], offset=offset, limit=500, order="id")
+            bins = Bin.search_fetch(
+                domain, ["code", "quantity", "unit_value"], offset=offset, limit=500, order="id"
+            )
             if not bins:
                 return
             for bin_ in bins:
