@@ -1,0 +1,14 @@
+from odoo import fields, models
+
+
+class IntegrationReconciliationLine(models.Model):
+    """What a stock reconciliation line is about, for reports by location and product: the
+    WMS stock reconciler fills these from both sides (``_line_dimensions``)."""
+
+    _inherit = "integration.reconciliation.line"
+
+    product_id = fields.Many2one(
+        "product.product", string="Product", readonly=True, index="btree_not_null"
+    )
+    location_id = fields.Many2one("stock.location", string="Location", readonly=True)
+    lot_id = fields.Many2one("stock.lot", string="Lot/Serial", readonly=True)
