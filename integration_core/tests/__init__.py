@@ -46,3 +46,4 @@ from . import test_layering
 from . import test_lib_reconciliation
 from . import test_reconciliation
 from . import test_reconciliation_security
+from . import test_reconciliation_browser
