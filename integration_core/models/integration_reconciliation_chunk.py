@@ -16,7 +16,7 @@ class IntegrationReconciliationChunk(models.Model):
     )
     company_id = fields.Many2one(related="run_id.company_id", store=True, index=True)
     number = fields.Integer(string="Chunk", required=True, readonly=True)
-    message_id = fields.Many2one("integration.message", string="Message", readonly=True)
+    message_id = fields.Many2one("integration.message", readonly=True)
     row_count = fields.Integer(string="Rows", readonly=True)
 
     _sql_constraints = [

@@ -29,7 +29,6 @@ class IntegrationReconciliationLine(models.Model):
 
     run_id = fields.Many2one(
         "integration.reconciliation.run",
-        string="Run",
         required=True,
         readonly=True,
         ondelete="cascade",

@@ -7,8 +7,6 @@ class IntegrationReconciliationLine(models.Model):
 
     _inherit = "integration.reconciliation.line"
 
-    product_id = fields.Many2one(
-        "product.product", string="Product", readonly=True, index="btree_not_null"
-    )
-    location_id = fields.Many2one("stock.location", string="Location", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True, index="btree_not_null")
+    location_id = fields.Many2one("stock.location", readonly=True)
     lot_id = fields.Many2one("stock.lot", string="Lot/Serial", readonly=True)
