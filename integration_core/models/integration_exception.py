@@ -19,7 +19,7 @@ CATEGORIES = [
     ("environment", "Blocked: not the production database"),
     ("missing_master_data", "Missing master data"),
     ("ownership_conflict", "Ownership conflict"),
-    ("reconciliation", "Reconciliation difference"),
+    ("reconciliation", "Reconciliation"),
 ]
 # A retry tries this many messages at once in the person's request; the rest go to the queue.
 RETRY_NOW_LIMIT = 50

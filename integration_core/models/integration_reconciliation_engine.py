@@ -383,7 +383,8 @@ class IntegrationReconciliationEngine(models.AbstractModel):
                 value=f"{value:,.2f}",
                 currency=run.currency_id.name or "",
             )
-            card = self._card(run, cause, f"{count} {label}", error, "medium")
+            title = f"{plural(count, _('line'), _('lines'))} {label}"
+            card = self._card(run, cause, title, error, "medium")
             self.env.cr.execute(
                 SQL(
                     "UPDATE integration_reconciliation_line SET exception_id = %s"

@@ -68,7 +68,7 @@ class TestReconciliationRun(ReconciliationCase):
         self.assertEqual(set(cards.mapped("category")), {"reconciliation"})
         self.assertEqual(set(cards.mapped("state")), {"new"})
         more = cards.filtered(lambda c: c.reconciliation_cause == "external_more")
-        self.assertEqual(more.name, "BINS/ST-1: 1 more in Bin system than in Odoo")
+        self.assertEqual(more.name, "BINS/ST-1: 1 line more in Bin system than in Odoo")
         self.assertIn("1 line more in Bin system than in Odoo in statement ST-1", more.error)
         self.assertEqual(more.reconciliation_line_ids.key, "B2")
         self.assertEqual(

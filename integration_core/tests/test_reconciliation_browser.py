@@ -101,6 +101,12 @@ class TestReconciliationBrowser(ScreenshotMixin, HttpCase):
             "!!document.querySelector('.o_graph_renderer canvas')",
         )
         self.save("reconciliation-report.png", report)
+        card = self.recon.exception_ids.filtered(lambda c: c.reconciliation_cause == "external_more")
+        card_form = self.capture(
+            f"/odoo/action-integration_core.integration_exception_action/{card.id}",
+            "document.querySelectorAll('[name=reconciliation_line_ids] .o_data_row').length === 1",
+        )
+        self.save("reconciliation-card.png", card_form)
         dashboard = self.capture(
             "/odoo/action-integration_core.integration_dashboard_action",
             "!!document.querySelector('.o_integration_reconciliation tr[data-run=\"ST-1\"]')",
