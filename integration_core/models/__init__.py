@@ -36,3 +36,4 @@ from . import integration_reconciliation_run
 from . import integration_reconciliation_line
 from . import integration_reconciliation_chunk
 from . import integration_reconciliation_engine
+from . import integration_reconciliation_cards

@@ -11,18 +11,18 @@ Operations manual:
 - Rows go to ``integration_reconciliation_line`` a batch at a time (``lib.reconciliation
   .row_batches``), one INSERT per batch; the rows of one key are added up. Memory holds one
   batch, never the statement.
-- When every chunk is in, the run is compared in the same transaction: Odoo's side (an SQL
-  SELECT merged by one INSERT ... SELECT, or a stream merged a batch at a time) joins the
-  lines by key, one UPDATE classifies them (matched, missing on either side, different) with
-  their quantities and values, another names their causes, and the open differences are
-  filed on one exception card per cause. A full statement supersedes older runs of its
-  scope still under review.
+- When every chunk is in, the run is compared in the same transaction: Odoo's side (the
+  reconciler's SQL SELECT, or its stream written a batch at a time) goes to a temporary
+  table with one row per key; one UPDATE joins it to the lines and sets their status
+  (matched, missing on either side, different), quantities and values; one INSERT adds what
+  Odoo holds and a full statement lacks; the differences get their causes, and
+  ``integration.reconciliation.cards`` files them on one exception card per cause. A full
+  statement supersedes older runs of its scope still under review.
 - A statement whose chunks do not all arrive by the flow's waiting deadline (counted from its
   first chunk) becomes *incomplete* with an exception card naming the missing chunks; a late
   chunk is still received, and completing the statement compares it and closes that card.
 """
 
-import hashlib
 from datetime import timedelta
 
 from odoo import _, api, fields, models
@@ -30,11 +30,13 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..lib.errors import PermanentError, StaleStatement
-from ..lib.explanations import headline, plural
 from ..lib.reconciliation import row_batches
 from .integration_reconciliation_run import COMPARED
 
-LINE_TABLE = "integration_reconciliation_line"
+# Odoo's side of the run being compared, one row per key (and as streamed, before that):
+# temporary tables, dropped once compared.
+STAGE = SQL.identifier("integration_reconciliation_stage")
+STREAMED = SQL.identifier("integration_reconciliation_streamed")
 # Column types of the line fields a reconciler may fill, by Odoo field type.
 DIMENSION_TYPES = {"many2one": "int4", "char": "varchar", "integer": "int4", "float": "float8"}
 
@@ -54,7 +56,7 @@ class IntegrationReconciliationEngine(models.AbstractModel):
         self._check_not_stale(run, statement)
         if statement.chunk in run.chunk_ids.mapped("number"):
             return run  # delivered twice: applied once
-        count = self._insert_rows(run, rows, "external_quantity")
+        count = self._insert_rows(run, rows)
         self.env["integration.reconciliation.chunk"].sudo().create(
             {
                 "run_id": run.id,
@@ -180,57 +182,40 @@ class IntegrationReconciliationEngine(models.AbstractModel):
         return columns
 
     @api.model
-    def _insert_rows(self, run, rows, side):
-        """Add ``rows`` to the run's lines on ``side`` (``external_quantity`` or
-        ``odoo_quantity``), a batch per INSERT; a key already there adds up. Returns the
-        number of keys written."""
+    def _insert_rows(self, run, rows):
+        """Add the statement's ``rows`` to the run's lines, a batch per INSERT; a key already
+        there adds up. Returns the number of keys written."""
         dimensions = self._dimensions(run)
-        count = 0
-        for batch in row_batches(rows):
-            self._insert_batch(run, batch, side, dimensions)
-            count += len(batch)
-        return count
-
-    @api.model
-    def _insert_batch(self, run, batch, side, dimensions):
         names = [name for name, _type in dimensions]
-        arrays = [
-            [row["key"] for row in batch],
-            [row.get("name") or None for row in batch],
-            [row["quantity"] for row in batch],
-            [_number(row.get("unit_value")) for row in batch],
-        ] + [[row.get(name) or None for row in batch] for name in names]
-        types = ["varchar", "varchar", "float8", "float8"] + [kind for _n, kind in dimensions]
-        columns = SQL(", ").join(SQL.identifier(name) for name in names)
-        unnest = SQL(", ").join(
-            SQL("%s::%s[]", array, SQL(kind)) for array, kind in zip(arrays, types, strict=True)
-        )
-        keep = SQL(", ").join(
-            SQL("%s = COALESCE(line.%s, EXCLUDED.%s)", *[SQL.identifier(name)] * 3)
+        keep = SQL("").join(
+            SQL(", %s = COALESCE(line.%s, EXCLUDED.%s)", *[SQL.identifier(name)] * 3)
             for name in ("name", "unit_value", *names)
         )
-        self.env.cr.execute(
-            SQL(
-                """
-                INSERT INTO integration_reconciliation_line AS line
-                       (run_id, company_id, key, name, %(side)s, unit_value%(comma)s%(columns)s,
-                        create_uid, create_date, write_uid, write_date)
-                SELECT %(run)s, %(company)s, t.*, %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM unnest(%(unnest)s) AS t
-                    ON CONFLICT (run_id, key) DO UPDATE
-                   SET %(side)s = COALESCE(line.%(side)s, 0) + EXCLUDED.%(side)s, %(keep)s
-                """,
-                side=SQL.identifier(side),
-                comma=SQL(", ") if names else SQL(),
-                columns=columns,
-                run=run.id,
-                company=run.company_id.id,
-                uid=self.env.uid,
-                now=fields.Datetime.now(),
-                unnest=unnest,
-                keep=keep,
+        count = 0
+        for batch in row_batches(rows):
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO integration_reconciliation_line AS line
+                           (run_id, company_id, key, name, external_quantity, unit_value%(columns)s,
+                            create_uid, create_date, write_uid, write_date)
+                    SELECT %(run)s, %(company)s, t.*, %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM (%(rows)s) AS t
+                        ON CONFLICT (run_id, key) DO UPDATE
+                       SET external_quantity = line.external_quantity + EXCLUDED.external_quantity
+                           %(keep)s
+                    """,
+                    columns=_columns(names),
+                    run=run.id,
+                    company=run.company_id.id,
+                    uid=self.env.uid,
+                    now=fields.Datetime.now(),
+                    rows=_unnest(batch, dimensions),
+                    keep=keep,
+                )
             )
-        )
+            count += len(batch)
+        return count
 
     # ------------------------------------------------------------------ comparing
     @api.model
@@ -238,95 +223,13 @@ class IntegrationReconciliationEngine(models.AbstractModel):
         """Compare the complete statement of ``run`` with Odoo's side and file the
         differences (see the module docstring)."""
         reconciler = run._reconciler()
-        odoo_side = reconciler._odoo_side(run)
-        if isinstance(odoo_side, SQL):
-            self._merge_odoo_sql(run, odoo_side)
-        else:
-            self._insert_rows(run, odoo_side, "odoo_quantity")
-        self._drop_uncompared(run, reconciler)
-        self._classify(run, reconciler)
-        run.write({"state": "to_review", "compared_at": fields.Datetime.now()})
-        run._refresh_figures()
-        self._supersede_older(run)
-        self._file_differences(run, reconciler)
-        run.exception_ids.filtered(
-            lambda card: card.reconciliation_cause == "incomplete"
-        )._close_reconciliation_card(_("Resolved by itself: the missing chunks arrived."))
-
-    @api.model
-    def _merge_odoo_sql(self, run, query):
-        """Merge Odoo's side given as one SELECT into the lines, in the database."""
         dimensions = self._dimensions(run)
-        names = [name for name, _type in dimensions]
-        extra = SQL("").join(SQL(", max(o.%s) AS %s", *[SQL.identifier(n)] * 2) for n in names)
-        columns = SQL("").join(SQL(", %s", SQL.identifier(n)) for n in names)
-        keep = SQL("").join(
-            SQL(", %s = COALESCE(line.%s, EXCLUDED.%s)", *[SQL.identifier(n)] * 3) for n in names
-        )
         self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
-                INSERT INTO integration_reconciliation_line AS line
-                       (run_id, company_id, key, name, odoo_quantity, unit_value%(columns)s,
-                        create_uid, create_date, write_uid, write_date)
-                SELECT %(run)s, %(company)s, o.key, max(o.name), sum(o.quantity),
-                       max(o.unit_value)%(extra)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM (%(query)s) AS o
-                 GROUP BY o.key
-                    ON CONFLICT (run_id, key) DO UPDATE
-                   SET odoo_quantity = EXCLUDED.odoo_quantity,
-                       name = COALESCE(line.name, EXCLUDED.name),
-                       unit_value = COALESCE(line.unit_value, EXCLUDED.unit_value)%(keep)s
-                """,
-                columns=columns,
-                run=run.id,
-                company=run.company_id.id,
-                extra=extra,
-                uid=self.env.uid,
-                now=fields.Datetime.now(),
-                query=query,
-                keep=keep,
-            )
-        )
-
-    @api.model
-    def _drop_uncompared(self, run, reconciler):
-        """Odoo's keys the statement does not speak of: all of them for a partial statement,
-        those Odoo has none of for a full one."""
-        only_odoo = SQL("run_id = %s AND external_quantity IS NULL", run.id)
+        self._stage_odoo_side(run, reconciler._odoo_side(run), dimensions)
+        self._classify(run, reconciler, dimensions)
         if run.coverage == "full":
-            only_odoo = SQL(
-                "%s AND abs(COALESCE(odoo_quantity, 0)) <= %s",
-                only_odoo,
-                reconciler._tolerance(run),
-            )
-        self.env.cr.execute(SQL("DELETE FROM integration_reconciliation_line WHERE %s", only_odoo))
-
-    @api.model
-    def _classify(self, run, reconciler):
-        """Status, differences and values of every line, then the causes of the differences."""
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE integration_reconciliation_line
-                   SET external_quantity = e, odoo_quantity = o, difference_quantity = e - o,
-                       unit_value = u, external_value = e * u, odoo_value = o * u,
-                       difference_value = (e - o) * u,
-                       status = CASE WHEN abs(e - o) <= %(tol)s THEN 'matched'
-                                     WHEN abs(o) <= %(tol)s THEN 'missing_odoo'
-                                     WHEN abs(e) <= %(tol)s THEN 'missing_external'
-                                     ELSE 'different' END,
-                       decision = CASE WHEN abs(e - o) <= %(tol)s THEN NULL ELSE 'open' END
-                  FROM (SELECT id, COALESCE(external_quantity, 0) AS e,
-                               COALESCE(odoo_quantity, 0) AS o, COALESCE(unit_value, 0) AS u
-                          FROM integration_reconciliation_line WHERE run_id = %(run)s) AS v
-                 WHERE integration_reconciliation_line.id = v.id
-                """,
-                tol=reconciler._tolerance(run),
-                run=run.id,
-            )
-        )
+            self._add_missing_in_statement(run, reconciler, dimensions)
+        self.env.cr.execute(SQL("DROP TABLE %s", STAGE))
         self.env.cr.execute(
             SQL(
                 "UPDATE integration_reconciliation_line AS line SET cause = %s"
@@ -336,6 +239,128 @@ class IntegrationReconciliationEngine(models.AbstractModel):
             )
         )
         self.env["integration.reconciliation.line"].invalidate_model()
+        run.write({"state": "to_review", "compared_at": fields.Datetime.now()})
+        run._refresh_figures()
+        self._supersede_older(run)
+        self.env["integration.reconciliation.cards"]._file_differences(run, reconciler)
+        run.exception_ids.filtered(
+            lambda card: card.reconciliation_cause == "incomplete"
+        )._close_reconciliation_card(_("Resolved by itself: the missing chunks arrived."))
+
+    @api.model
+    def _stage_odoo_side(self, run, odoo_side, dimensions):
+        """Odoo's side in a temporary table, one row per key: the reconciler's SELECT in one
+        statement, or its stream a batch at a time."""
+        source = odoo_side
+        if not isinstance(odoo_side, SQL):
+            columns = SQL("").join(
+                SQL(", %s %s", SQL.identifier(name), SQL(kind)) for name, kind in dimensions
+            )
+            self.env.cr.execute(
+                SQL(
+                    "CREATE TEMPORARY TABLE %s (key varchar, name varchar, quantity float8,"
+                    " unit_value float8%s) ON COMMIT DROP",
+                    STREAMED,
+                    columns,
+                )
+            )
+            for batch in row_batches(odoo_side):
+                self.env.cr.execute(SQL("INSERT INTO %s %s", STREAMED, _unnest(batch, dimensions)))
+            source = SQL("SELECT * FROM %s", STREAMED)
+        latest = SQL("").join(
+            SQL(", max(o.%s) AS %s", *[SQL.identifier(name)] * 2) for name, _kind in dimensions
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE TEMPORARY TABLE %(stage)s ON COMMIT DROP AS
+                SELECT o.key, max(o.name) AS name, sum(o.quantity) AS quantity,
+                       max(o.unit_value) AS unit_value%(latest)s
+                  FROM (%(source)s) AS o
+                 GROUP BY o.key;
+                ANALYZE %(stage)s
+                """,
+                stage=STAGE,
+                latest=latest,
+                source=source,
+            )
+        )
+        if source is not odoo_side:
+            self.env.cr.execute(SQL("DROP TABLE %s", STREAMED))
+
+    @api.model
+    def _classify(self, run, reconciler, dimensions):
+        """Every line of the statement with Odoo's figure for its key: status, difference,
+        values, in one UPDATE."""
+        names = [name for name, _kind in dimensions]
+        filled = SQL("").join(
+            SQL(", %s = COALESCE(line.%s, v.%s)", *[SQL.identifier(name)] * 3) for name in names
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE integration_reconciliation_line AS line
+                   SET odoo_quantity = v.o, external_quantity = v.e,
+                       difference_quantity = v.e - v.o, unit_value = v.u,
+                       external_value = v.e * v.u, odoo_value = v.o * v.u,
+                       difference_value = (v.e - v.o) * v.u,
+                       name = COALESCE(line.name, v.name),
+                       status = CASE WHEN abs(v.e - v.o) <= %(tol)s THEN 'matched'
+                                     WHEN abs(v.o) <= %(tol)s THEN 'missing_odoo'
+                                     WHEN abs(v.e) <= %(tol)s THEN 'missing_external'
+                                     ELSE 'different' END,
+                       decision = CASE WHEN abs(v.e - v.o) <= %(tol)s THEN NULL ELSE 'open' END
+                       %(filled)s
+                  FROM (SELECT l.id, COALESCE(l.external_quantity, 0) AS e,
+                               COALESCE(o.quantity, 0) AS o,
+                               COALESCE(l.unit_value, o.unit_value, 0) AS u,
+                               o.name%(odoo_columns)s
+                          FROM integration_reconciliation_line l
+                          LEFT JOIN %(stage)s o ON o.key = l.key
+                         WHERE l.run_id = %(run)s) AS v
+                 WHERE line.id = v.id
+                """,
+                tol=reconciler._tolerance(run),
+                filled=filled,
+                odoo_columns=SQL("").join(SQL(", o.%s", SQL.identifier(n)) for n in names),
+                stage=STAGE,
+                run=run.id,
+            )
+        )
+
+    @api.model
+    def _add_missing_in_statement(self, run, reconciler, dimensions):
+        """A full statement's lines for what Odoo holds and the statement does not list."""
+        names = [name for name, _kind in dimensions]
+        values = SQL("").join(SQL(", o.%s", SQL.identifier(name)) for name in names)
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO integration_reconciliation_line
+                       (run_id, company_id, key, name%(columns)s, external_quantity,
+                        odoo_quantity, difference_quantity, unit_value, external_value,
+                        odoo_value, difference_value, status, decision,
+                        create_uid, create_date, write_uid, write_date)
+                SELECT %(run)s, %(company)s, o.key, o.name%(values)s, 0, o.quantity,
+                       -o.quantity, COALESCE(o.unit_value, 0), 0,
+                       o.quantity * COALESCE(o.unit_value, 0),
+                       -o.quantity * COALESCE(o.unit_value, 0), 'missing_external', 'open',
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM %(stage)s o
+                 WHERE abs(o.quantity) > %(tol)s
+                   AND NOT EXISTS (SELECT 1 FROM integration_reconciliation_line l
+                                    WHERE l.run_id = %(run)s AND l.key = o.key)
+                """,
+                columns=_columns(names),
+                values=values,
+                run=run.id,
+                company=run.company_id.id,
+                uid=self.env.uid,
+                now=fields.Datetime.now(),
+                stage=STAGE,
+                tol=reconciler._tolerance(run),
+            )
+        )
 
     @api.model
     def _supersede_older(self, run):
@@ -359,85 +384,28 @@ class IntegrationReconciliationEngine(models.AbstractModel):
             _("Superseded by the newer statement %s.", run.name)
         )
 
-    # ------------------------------------------------------------------ exception cards
-    @api.model
-    def _file_differences(self, run, reconciler):
-        """One exception card per cause of the run's open differences."""
-        self.env.cr.execute(
-            SQL(
-                "SELECT cause, count(*), COALESCE(sum(abs(difference_value)), 0)"
-                " FROM integration_reconciliation_line WHERE run_id = %s AND decision = 'open'"
-                " GROUP BY cause ORDER BY cause",
-                run.id,
-            )
-        )
-        for cause, count, value in self.env.cr.fetchall():
-            label = reconciler._cause_label(run, cause)
-            error = _(
-                "%(lines)s %(label)s in statement %(statement)s as of %(as_of)s (value "
-                "%(value)s %(currency)s).",
-                lines=plural(count, _("line"), _("lines")),
-                label=label,
-                statement=run.name,
-                as_of=fields.Datetime.to_string(run.as_of),
-                value=f"{value:,.2f}",
-                currency=run.currency_id.name or "",
-            )
-            title = f"{plural(count, _('line'), _('lines'))} {label}"
-            card = self._card(run, cause, title, error, "medium")
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE integration_reconciliation_line SET exception_id = %s"
-                    " WHERE run_id = %s AND decision = 'open' AND cause = %s",
-                    card.id,
-                    run.id,
-                    cause,
-                )
-            )
-        self.env["integration.reconciliation.line"].invalidate_model(["exception_id"])
 
-    @api.model
-    def _file_incomplete(self, run):
-        """The card of a statement whose missing chunks did not arrive in time."""
-        error = _(
-            "Statement %(statement)s as of %(as_of)s is incomplete: chunk(s) %(missing)s of "
-            "%(chunks)s never arrived by %(deadline)s, so it was not compared.",
-            statement=run.name,
-            as_of=fields.Datetime.to_string(run.as_of),
-            missing=run.missing_chunks,
-            chunks=run.chunk_count,
-            deadline=fields.Datetime.to_string(run.chunk_deadline),
-        )
-        title = _("statement incomplete: chunk(s) %s missing", run.missing_chunks)
-        return self._card(run, "incomplete", title, error, "high")
+def _columns(names):
+    """``, name, name`` of extra line columns (nothing without any)."""
+    return SQL("").join(SQL(", %s", SQL.identifier(name)) for name in names)
 
-    @api.model
-    def _card(self, run, cause, title, error, severity):
-        """The exception card of ``cause`` in ``run`` (one per run and cause)."""
-        Exception_ = self.env["integration.exception"].sudo()
-        fingerprint = hashlib.sha1(f"reconciliation|{run.id}|{cause}".encode()).hexdigest()
-        card = Exception_.search([("fingerprint", "=", fingerprint)])
-        values = {
-            "name": headline(f"{run.endpoint_id.code}/{run.name}: {title}", 160),
-            "error": error,
-            "severity": severity,
-            "last_seen_at": fields.Datetime.now(),
-        }
-        if card:
-            card.write(values)
-            return card
-        return Exception_.create(
-            dict(
-                values,
-                category="reconciliation",
-                fingerprint=fingerprint,
-                flow_id=run.flow_id.id,
-                endpoint_id=run.endpoint_id.id,
-                company_id=run.company_id.id,
-                reconciliation_run_id=run.id,
-                reconciliation_cause=cause,
-            )
-        )
+
+def _unnest(batch, dimensions):
+    """A SELECT of the ``batch``'s rows: key, name, quantity, unit value, dimensions."""
+    names = [name for name, _type in dimensions]
+    arrays = [
+        [row["key"] for row in batch],
+        [row.get("name") or None for row in batch],
+        [row["quantity"] for row in batch],
+        [_number(row.get("unit_value")) for row in batch],
+    ] + [[row.get(name) or None for row in batch] for name in names]
+    types = ["varchar", "varchar", "float8", "float8"] + [kind for _n, kind in dimensions]
+    return SQL(
+        "SELECT * FROM unnest(%s)",
+        SQL(", ").join(
+            SQL("%s::%s[]", array, SQL(kind)) for array, kind in zip(arrays, types, strict=True)
+        ),
+    )
 
 
 def _number(value):

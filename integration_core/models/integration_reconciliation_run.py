@@ -366,7 +366,7 @@ class IntegrationReconciliationRun(models.Model):
         )
         for run in expired:
             run.state = "incomplete"
-            self.env["integration.reconciliation.engine"]._file_incomplete(run)
+            self.env["integration.reconciliation.cards"]._file_incomplete(run)
         return len(expired)
 
     @api.model

@@ -101,7 +101,9 @@ class TestReconciliationBrowser(ScreenshotMixin, HttpCase):
             "!!document.querySelector('.o_graph_renderer canvas')",
         )
         self.save("reconciliation-report.png", report)
-        card = self.recon.exception_ids.filtered(lambda c: c.reconciliation_cause == "external_more")
+        card = self.recon.exception_ids.filtered(
+            lambda c: c.reconciliation_cause == "external_more"
+        )
         card_form = self.capture(
             f"/odoo/action-integration_core.integration_exception_action/{card.id}",
             "document.querySelectorAll('[name=reconciliation_line_ids] .o_data_row').length === 1",
