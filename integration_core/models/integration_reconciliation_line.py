@@ -2,7 +2,7 @@
 
 from markupsafe import Markup
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import access
@@ -73,6 +73,11 @@ class IntegrationReconciliationLine(models.Model):
     _sql_constraints = [
         ("key_unique", "unique(run_id, key)", "A key appears once per reconciliation run."),
     ]
+
+    @api.depends("name", "key")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = line.name or line.key
 
     def _compute_correction_links(self):
         for line in self:

@@ -225,7 +225,7 @@ class IntegrationReconciliationRun(models.Model):
             "integration_core.integration_reconciliation_line_action"
         )
         action["domain"] = [("run_id", "=", self.id)]
-        action["context"] = {"search_default_to_decide": 1, "default_run_id": self.id}
+        action["context"] = {"search_default_to_decide": 1}
         action["display_name"] = _("Lines of %s", self.display_name)
         return action
 
