@@ -11,8 +11,10 @@
         "security/integration_security.xml",
         "security/ir.model.access.csv",
         "security/integration_cockpit_security.xml",
+        "security/integration_reconciliation_security.xml",
         "data/ir_cron.xml",
         "data/ir_cron_cockpit.xml",
+        "data/ir_cron_reconciliation.xml",
         "views/integration_endpoint_views.xml",
         "views/integration_flow_views.xml",
         "views/integration_cockpit_wizard_views.xml",
@@ -27,6 +29,7 @@
         "views/integration_menus.xml",
         "views/integration_monitoring_views.xml",
         "views/integration_connect_views.xml",
+        "views/integration_reconciliation_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -7,7 +7,9 @@
     "license": "LGPL-3",
     "depends": ["integration_core", "stock"],
     "data": [
+        "data/integration_catalog_wms_snapshot.xml",
         "views/integration_endpoint_views.xml",
+        "views/integration_reconciliation_views.xml",
     ],
     "installable": True,
 }

@@ -72,3 +72,10 @@ class AmbiguousCode(PermanentError):
         )
         self.model = model
         self.code = code
+
+
+class StaleStatement(PermanentError):
+    """A reconciliation statement older than one already compared for the same endpoint,
+    entity and scope: refused, so that older balances never overwrite newer ones."""
+
+    category = "reconciliation"

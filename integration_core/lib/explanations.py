@@ -44,6 +44,15 @@ EXPLANATIONS = {
         "Cross-references; the waiting messages then continue by themselves. If it never "
         "arrives, the messages fail after the flow's waiting deadline.",
     },
+    "reconciliation": {
+        "what": "Odoo compared another system's statement (stock balances, open orders, "
+        "totals) with its own figures as of the statement's time, and they differ; or a "
+        "statement could not be compared (a part never arrived, or it was older than one "
+        "already compared).",
+        "action": "Open the reconciliation run: check the differences of this card, then a "
+        "manager approves the corrections (Odoo is changed to match) or ignores them with a "
+        "reason. A statement that could not be compared is sent again by the other system.",
+    },
     "ownership_conflict": {
         "what": "The message tried to change data that another system owns (see System of "
         "record), so nothing was changed.",

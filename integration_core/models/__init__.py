@@ -31,3 +31,9 @@ from . import integration_mapping
 from . import integration_mapping_line
 from . import integration_handler_mapping
 from . import integration_dashboard
+from . import integration_reconciler
+from . import integration_reconciliation_run
+from . import integration_reconciliation_line
+from . import integration_reconciliation_chunk
+from . import integration_reconciliation_engine
+from . import integration_reconciliation_cards

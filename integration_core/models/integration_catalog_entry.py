@@ -43,6 +43,9 @@ class IntegrationCatalogEntry(models.Model):
     sequence_path = fields.Char(help="Dotted path of the sequence number per business key.")
     sequence_key_path = fields.Char(help="Dotted path of the business key of the sequence.")
     request_path = fields.Char(help="Outbound: path, routing key or file prefix.")
+    reconciler = fields.Char(
+        help="Inbound statements: technical name of the reconciler that compares them."
+    )
     max_attempts = fields.Integer(default=8)
     retry_base_seconds = fields.Integer(default=10)
     retry_cap_seconds = fields.Integer(default=3600)
@@ -64,12 +67,15 @@ class IntegrationCatalogEntry(models.Model):
             self.env["integration.endpoint"]._fields["system_type"]._description_selection(self.env)
         )
 
-    @api.constrains("handler", "json_schema")
+    @api.constrains("handler", "json_schema", "reconciler")
     def _check_entry(self):
         for entry in self:
             handlers = self.env.registry["integration.handler"]._inherit_children
             if entry.handler not in handlers or entry.handler not in self.env:
                 raise ValidationError(_("%s is not an installed handler.", entry.handler))
+            reconcilers = dict(self.env["integration.flow"]._selection_reconciler())
+            if entry.reconciler and entry.reconciler not in reconcilers:
+                raise ValidationError(_("%s is not an installed reconciler.", entry.reconciler))
             if entry.json_schema:
                 try:
                     json.loads(entry.json_schema)
@@ -97,6 +103,7 @@ class IntegrationCatalogEntry(models.Model):
             "sequence_path": self.sequence_path,
             "sequence_key_path": self.sequence_key_path,
             "request_path": self.request_path,
+            "reconciler": self.reconciler,
             "max_attempts": self.max_attempts,
             "retry_base_seconds": self.retry_base_seconds,
             "retry_cap_seconds": self.retry_cap_seconds,

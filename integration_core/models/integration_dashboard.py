@@ -11,6 +11,10 @@ WINDOW_HOURS = 24
 # Temporary coexistence flows whose sunset is this close (or past) are listed.
 SUNSET_WARNING_DAYS = 30
 OPEN_STATES = ("new", "in_progress")
+# The overview lists the latest run of this many endpoint, entity and scope combinations,
+# found among this many recent runs.
+RECONCILIATION_ROWS = 8
+RECONCILIATION_SCAN = 200
 
 
 class IntegrationDashboard(models.AbstractModel):
@@ -45,6 +49,7 @@ class IntegrationDashboard(models.AbstractModel):
             "sunset_flows": self._flow_rows(self._sunset_flows(now), sunset=True),
             "throughput": self._throughput(endpoints, since),
             "latency": self._latency(endpoints),
+            "reconciliation": self._reconciliation(),
         }
 
     # ------------------------------------------------------------------ per plant
@@ -169,6 +174,37 @@ class IntegrationDashboard(models.AbstractModel):
                 row["days_left"] = (flow.sunset_date - today).days
             rows.append(row)
         return rows
+
+    # ------------------------------------------------------------------ reconciliation
+    def _reconciliation(self):
+        """Runs to review and the latest run of each endpoint, entity and scope."""
+        Run = self.env["integration.reconciliation.run"]
+        to_review = Run._read_group(
+            [("state", "=", "to_review")], [], ["__count", "open_count:sum"]
+        )
+        runs, open_differences = to_review[0]
+        states = dict(Run._fields["state"]._description_selection(self.env))
+        latest = {}
+        for run in Run.search([], order="as_of desc, id desc", limit=RECONCILIATION_SCAN):
+            key = (run.endpoint_id, run.entity, run.scope)
+            if key not in latest and len(latest) < RECONCILIATION_ROWS:
+                latest[key] = {
+                    "id": run.id,
+                    "endpoint": run.endpoint_id.code,
+                    "statement": run.name,
+                    "scope": run.scope,
+                    "as_of": fields.Datetime.to_string(run.as_of),
+                    "matched_rate": run.matched_rate,
+                    "open_count": run.open_count,
+                    "state": run.state,
+                    "state_label": states[run.state],
+                }
+        return {
+            "runs_to_review": runs,
+            "open_differences": open_differences or 0,
+            "incomplete": Run.search_count([("state", "=", "incomplete")]),
+            "latest": list(latest.values()),
+        }
 
     # ------------------------------------------------------------------ graphs
     def _throughput(self, endpoints, since):

@@ -19,6 +19,7 @@ CATEGORIES = [
     ("environment", "Blocked: not the production database"),
     ("missing_master_data", "Missing master data"),
     ("ownership_conflict", "Ownership conflict"),
+    ("reconciliation", "Reconciliation"),
 ]
 # A retry tries this many messages at once in the person's request; the rest go to the queue.
 RETRY_NOW_LIMIT = 50
@@ -105,6 +106,23 @@ class IntegrationException(models.Model):
     related_summary = fields.Char(compute="_compute_related", string="Records concerned")
     waiting_reference = fields.Char(compute="_compute_related", string="Waiting for")
     edit_ids = fields.One2many("integration.message.edit", "exception_id", string="Payload edits")
+    reconciliation_run_id = fields.Many2one(
+        "integration.reconciliation.run",
+        string="Reconciliation run",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="cascade",
+    )
+    reconciliation_cause = fields.Char(readonly=True)
+    reconciliation_line_ids = fields.One2many(
+        "integration.reconciliation.line", "exception_id", string="Differences", readonly=True
+    )
+    reconciliation_open_count = fields.Integer(
+        compute="_compute_reconciliation_counts", string="Differences to decide"
+    )
+    reconciliation_line_count = fields.Integer(
+        compute="_compute_reconciliation_counts", string="Differences filed"
+    )
 
     _sql_constraints = [
         (
@@ -140,6 +158,17 @@ class IntegrationException(models.Model):
         )
         for record in self:
             record.failing_count = counts.get(record, 0)
+
+    def _compute_reconciliation_counts(self):
+        rows = self.env["integration.reconciliation.line"]._read_group(
+            [("exception_id", "in", self.ids)], ["exception_id", "decision"], ["__count"]
+        )
+        counts = defaultdict(lambda: defaultdict(int))
+        for card, decision, count in rows:
+            counts[card.id][decision] += count
+        for record in self:
+            record.reconciliation_line_count = sum(counts[record.id].values())
+            record.reconciliation_open_count = counts[record.id]["open"]
 
     @api.depends("error", "name")
     def _compute_cause(self):
@@ -331,6 +360,39 @@ class IntegrationException(models.Model):
         for exception in open_cards.filtered(lambda e: not e.failing_count).sudo():
             exception.state = "resolved"
             exception.message_post(body=_("Resolved by itself: no message of it is failing now."))
+
+    # ------------------------------------------------------------------ reconciliation cards
+    def _refresh_reconciliation_card(self):
+        """Close the open reconciliation cards none of whose differences is left to decide:
+        resolved when a correction was applied, ignored when all were ignored."""
+        for card in self.filtered(lambda e: e.state in ("new", "in_progress")):
+            card.invalidate_recordset(["reconciliation_open_count"])
+            if card.reconciliation_open_count or not card.reconciliation_line_ids:
+                continue
+            lines = card.reconciliation_line_ids
+            if "applied" in lines.mapped("decision"):
+                card.write({"state": "resolved"})
+                note = _("Resolved: every difference of this card was decided.")
+            else:
+                reasons = sorted(set(lines.mapped("ignore_reason")) - {False})
+                card.write({"state": "ignored", "ignore_reason": "; ".join(reasons)})
+                note = _("Ignored: every difference of this card was ignored.")
+            card.message_post(body=note)
+
+    def _close_reconciliation_card(self, note):
+        """Resolve open reconciliation cards by the system, with ``note`` in their chatter."""
+        for card in self.filtered(lambda e: e.state in ("new", "in_progress")).sudo():
+            card.state = "resolved"
+            card.message_post(body=note)
+
+    def action_open_reconciliation_decision(self):
+        """Approve or ignore the differences of a reconciliation card."""
+        access.require_manager(self.env, _("approve or ignore reconciliation differences"))
+        self.ensure_one()
+        self.check_access("read")
+        if not self.reconciliation_run_id:
+            raise UserError(_("This card is not about a reconciliation."))
+        return self.reconciliation_run_id._decision_action(card=self)
 
     # ------------------------------------------------------------------ actions
     def action_retry(self):

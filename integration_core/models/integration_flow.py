@@ -180,6 +180,21 @@ class IntegrationFlow(models.Model):
         help="Done messages older than this many days are purged (0: kept forever); their "
         "counts stay in the daily summary.",
     )
+    reconciler = fields.Selection(
+        selection="_selection_reconciler",
+        tracking=True,
+        help="Inbound statements of this flow are compared with Odoo's own figures by this "
+        "reconciler (a reconciliation run per statement).",
+    )
+    reconcile_interval_hours = fields.Integer(
+        string="Request a statement every (hours)",
+        tracking=True,
+        help="Every this many hours the reconciler asks the other system for a new statement "
+        "(0: only when it sends one by itself).",
+    )
+    reconcile_requested_at = fields.Datetime(
+        string="Statement last requested", readonly=True, copy=False
+    )
     latency_p50 = fields.Float(compute="_compute_latency", string="Latency p50 (s)")
     latency_p95 = fields.Float(
         compute="_compute_latency",
@@ -197,6 +212,11 @@ class IntegrationFlow(models.Model):
         ("max_attempts_positive", "check(max_attempts > 0)", "Max attempts must be positive."),
         ("lease_positive", "check(lease_seconds > 0)", "The lease must be positive."),
         ("retention_positive", "check(retention_days >= 0)", "Retention cannot be negative."),
+        (
+            "reconcile_interval_positive",
+            "check(reconcile_interval_hours >= 0)",
+            "The reconciliation interval cannot be negative.",
+        ),
     ]
 
     def write(self, vals):
@@ -226,6 +246,17 @@ class IntegrationFlow(models.Model):
         """Every model that inherits integration.handler, except the abstract base."""
         children = self.env.registry["integration.handler"]._inherit_children
         return sorted((name, self.env[name]._description) for name in children)
+
+    @api.model
+    def _selection_reconciler(self):
+        """Every model that inherits integration.reconciler (directly or through another
+        reconciler), except the abstract base."""
+        found, todo = set(), ["integration.reconciler"]
+        while todo:
+            children = set(self.env.registry[todo.pop()]._inherit_children) - found
+            found |= children
+            todo.extend(children)
+        return sorted((name, self.env[name]._description) for name in found)
 
     @api.constrains("handler")
     def _check_handler(self):
@@ -303,6 +334,34 @@ class IntegrationFlow(models.Model):
         action["domain"] = [("flow_id", "=", self.id)]
         action["context"] = {"search_default_flow_id": self.id}
         return action
+
+    def action_request_statement(self):
+        """Ask the other system for a reconciliation statement now."""
+        access.require_manager(self.env, _("request reconciliation statements"))
+        self.ensure_one()
+        self.check_access("read")
+        self.sudo()._request_statement()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Statement requested"),
+                "message": _(
+                    "%s was asked for a statement: its run appears under Reconciliation "
+                    "once the statement arrives.",
+                    self.endpoint_id.name,
+                ),
+                "type": "success",
+            },
+        }
+
+    def _request_statement(self):
+        """Have the flow's reconciler ask for a statement, and note when."""
+        self.ensure_one()
+        if not self.reconciler or self.reconciler not in self.env:
+            raise UserError(_("Flow %s has no reconciler.", self.code))
+        self.env[self.reconciler]._request_statement(self)
+        self.reconcile_requested_at = fields.Datetime.now()
 
     def _handler(self):
         self.ensure_one()

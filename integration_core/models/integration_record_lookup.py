@@ -11,6 +11,7 @@ LOOKUP_FIELDS = {
     "uom.uom": "name",
     "stock.location": "barcode",
     "stock.lot": "name",
+    "stock.warehouse": "code",
     "res.partner": "ref",
     "mrp.workcenter": "code",
     "res.company": "name",
@@ -62,6 +63,38 @@ class IntegrationRecordLookup(models.AbstractModel):
             if found:
                 return found
         return Model
+
+    @api.model
+    def _find_many(self, endpoint, model, codes, domain=None):
+        """``{code: record}`` of the ``codes`` found at ``endpoint``, the same way as ``_find``
+        (codes not found are left out), in a few queries for all of them: the
+        cross-references in one, the exact matches of the lookup field in another, and
+        ``_find`` only for the codes still unknown (other case, or truly missing)."""
+        Model = self.env[model]
+        codes = {code.strip() for code in codes if isinstance(code, str) and code.strip()}
+        found = {}
+        for code, record in self.env["integration.xref"]._resolve_many(endpoint, model, codes):
+            if not domain or record.filtered_domain(domain):
+                found[code] = Model.browse(record.id)
+        field = self._lookup_field(model)
+        rest = codes - set(found)
+        if field and rest:
+            scope = list(domain or [])
+            if "company_id" in Model._fields and model != "res.company":
+                scope.append(("company_id", "in", (endpoint.company_id.id, False)))
+            matches = {}
+            for record in Model.search(scope + [(field, "in", list(rest))]):
+                matches.setdefault(record[field], Model)
+                matches[record[field]] |= record
+            for code, records in matches.items():
+                if len(records) > 1:
+                    raise AmbiguousCode(model, code, len(records))
+                found[code] = records
+        for code in codes - set(found):
+            record = self._find(endpoint, model, code, domain=domain)
+            if record:
+                found[code] = record
+        return found
 
     @api.model
     def _code_of(self, endpoint, record):

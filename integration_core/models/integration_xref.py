@@ -89,6 +89,26 @@ class IntegrationXref(models.Model):
         return xref._record() if xref else None
 
     @api.model
+    def _resolve_many(self, endpoint, model, codes):
+        """``[(code, record)]`` for the ``codes`` that have a cross-reference at ``endpoint``,
+        in one query."""
+        xrefs = self.sudo().search_fetch(
+            [
+                ("endpoint_id", "=", endpoint.id),
+                ("model", "=", model),
+                ("external_code", "in", list(codes)),
+            ],
+            ["external_code", "res_id"],
+        )
+        records = self.env[model].browse(xrefs.mapped("res_id")).exists() if xrefs else None
+        existing = set(records.ids) if records else set()
+        return [
+            (xref.external_code, self.env[model].browse(xref.res_id))
+            for xref in xrefs
+            if xref.res_id in existing
+        ]
+
+    @api.model
     def _code_of(self, endpoint, record):
         """The code ``endpoint`` uses for ``record``, or None."""
         xref = self.sudo().search(

@@ -43,3 +43,7 @@ from . import test_cockpit_screenshots
 from . import test_production_guard
 from . import test_faults
 from . import test_layering
+from . import test_lib_reconciliation
+from . import test_reconciliation
+from . import test_reconciliation_security
+from . import test_reconciliation_browser

@@ -1,21 +1,12 @@
-import base64
-import os
-import pathlib
-import time
-
 from odoo.tests import HttpCase, tagged
-from odoo.tests.common import HOST, ChromeBrowser
 
 from .cockpit_data import make_cockpit_data
 from .common import make_integration_users, with_encryption_key
-
-# Set to a folder (e.g. readme/images) to write the README's screenshots there.
-IMAGES_ENV = "INTEGRATION_README_IMAGES"
-PNG_LIMIT = 300 * 1024
+from .screenshots import ScreenshotMixin
 
 
 @tagged("post_install", "-at_install")
-class TestCockpitScreenshots(HttpCase):
+class TestCockpitScreenshots(ScreenshotMixin, HttpCase):
     """The README's screenshots, taken in Chromium on demo-like data: each screen must show
     its content, and each image must stay small."""
 
@@ -32,39 +23,6 @@ class TestCockpitScreenshots(HttpCase):
             {"company_ids": [(4, c.id) for c in plants], "company_id": plants[0].id}
         )
         cls.cids = "-".join(str(c.id) for c in plants)
-
-    def capture(self, url, ready, height=800):
-        """A PNG of ``url`` seen by an integration user once ``ready`` (JS) holds."""
-        browser = ChromeBrowser(self)
-        try:
-            browser._websocket_request(
-                "Emulation.setDeviceMetricsOverride",
-                params={"width": 1280, "height": height, "deviceScaleFactor": 1, "mobile": False},
-            )
-            self.http_request_key = self.canonical_tag + "_browser_js"
-            self.authenticate("int_user", "int_user", browser=browser)
-            browser.set_cookie("cids", self.cids, "/", HOST)
-            self.cr.flush()
-            self.cr.clear()
-            browser.navigate_to(self.base_url() + url, wait_stop=True)
-            self.assertTrue(browser._wait_ready(ready), f"{url}: {ready} never held")
-            time.sleep(1.5)  # let counters and bars finish their animation
-            shot = browser._websocket_request("Page.captureScreenshot", params={"format": "png"})
-        finally:
-            browser.stop()
-            self._wait_remaining_requests()
-            self.http_request_key = self.canonical_tag
-        image = base64.b64decode(shot["data"])
-        self.assertTrue(image.startswith(b"\x89PNG"))
-        self.assertLess(len(image), PNG_LIMIT, f"{url}: keep README images small")
-        return image
-
-    def save(self, name, image):
-        folder = os.environ.get(IMAGES_ENV)
-        if folder:
-            path = pathlib.Path(folder)
-            path.mkdir(parents=True, exist_ok=True)
-            (path / name).write_bytes(image)
 
     def test_readme_screenshots(self):
         dashboard = self.capture(

@@ -50,6 +50,18 @@ class TestRecordLookup(TransactionCase):
         self.assertFalse(self.find("ACME-1", domain=[("name", "=", "Upper")]))
         self.assertEqual(self.find("ACME-1"), self.exact, "any case, own company only")
 
+    def test_many_codes_are_found_the_same_way_as_one(self):
+        self.env["integration.xref"]._link(self.endpoint, "acme-1", self.linked)
+        found = self.Lookup._find_many(
+            self.endpoint, "res.partner", ["acme-1", "ACME-1", " link-9 ", "nobody", 7]
+        )
+        self.assertEqual(
+            found, {"acme-1": self.linked, "ACME-1": self.upper, "link-9": self.linked}
+        )
+        self.env["res.partner"].create({"name": "Twin", "ref": "ACME-1"})
+        with self.assertRaisesRegex(AmbiguousCode, "names 2 records"):
+            self.Lookup._find_many(self.endpoint, "res.partner", ["ACME-1"])
+
     def test_code_of_a_record_is_its_cross_reference_else_its_field(self):
         self.env["integration.xref"]._link(self.endpoint, "X-7", self.exact)
         self.assertEqual(self.Lookup._code_of(self.endpoint, self.exact), "X-7")

@@ -53,6 +53,11 @@ CORE_RIGHTS = {
     # Written by the handlers' gating only (as superuser): people read where a key stands.
     "integration.sequence.gate": (NONE, NONE, READ, READ),
     "integration.connect": (NONE, NONE, NONE, "rwc-"),
+    # Written by the comparison and by managers' decisions only (through the wizard).
+    "integration.reconciliation.run": (NONE, NONE, READ, READ),
+    "integration.reconciliation.line": (NONE, NONE, READ, READ),
+    "integration.reconciliation.chunk": (NONE, NONE, READ, READ),
+    "integration.reconciliation.decide": (NONE, NONE, NONE, ALL),
 }
 # Connector models: readable by integration users, changed by managers only.
 CONNECTOR_RIGHTS = (NONE, NONE, READ, ALL)
@@ -94,6 +99,12 @@ METHODS = {
     ("integration.exception.ignore", "action_ignore"): (USERS, ()),
     ("integration.xref.import", "action_import"): (MANAGERS, ()),
     ("integration.connect", "action_connect"): (MANAGERS, ()),
+    ("integration.flow", "action_request_statement"): (MANAGERS, ()),
+    ("integration.exception", "action_open_reconciliation_decision"): (MANAGERS, ()),
+    ("integration.reconciliation.run", "action_open_decision"): (MANAGERS, ()),
+    ("integration.reconciliation.run", "action_view_lines"): (USERS, ()),
+    ("integration.reconciliation.line", "action_open_decision"): (MANAGERS, ()),
+    ("integration.reconciliation.decide", "action_confirm"): (MANAGERS, ()),
 }
 # Tested with the production guard it belongs to (issue 12, item 1), not here.
 ELSEWHERE = {("integration.endpoint", "action_declare_production_database")}
@@ -131,6 +142,20 @@ class TestSecurityMatrix(TransactionCase):
         cls.message.write({"state": "failed", "error": "bad"})
         cls.exception = cls.env["integration.exception"]._record_failure(
             cls.message, "validation", "bad"
+        )
+        cls.recon_run = cls.env["integration.reconciliation.run"].create(
+            {
+                "name": "MX-ST-1",
+                "endpoint_id": cls.endpoint.id,
+                "entity": "matrix",
+                "scope": "all",
+                "coverage": "full",
+                "as_of": "2026-12-07 06:00:00",
+                "state": "to_review",
+            }
+        )
+        cls.line = cls.env["integration.reconciliation.line"].create(
+            {"run_id": cls.recon_run.id, "company_id": cls.recon_run.company_id.id, "key": "K1"}
         )
         cls.mapping = cls.env["integration.mapping"].create(
             {
@@ -242,6 +267,7 @@ class TestSecurityMatrix(TransactionCase):
                 "match_field_id": self.env["ir.model.fields"]._get("res.partner", "ref").id,
                 "file": base64.b64encode(b"code,value\nC1,R1\n"),
             },
+            "integration.reconciliation.decide": {"run_id": self.recon_run.id},
             "integration.connect": {
                 "system_type": self.env["integration.catalog.entry"]
                 .search([], limit=1)
@@ -262,4 +288,6 @@ class TestSecurityMatrix(TransactionCase):
             "integration.message": self.message,
             "integration.mapping": self.mapping,
             "integration.exception": self.exception,
+            "integration.reconciliation.run": self.recon_run,
+            "integration.reconciliation.line": self.line,
         }[model]

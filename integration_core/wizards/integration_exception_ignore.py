@@ -28,7 +28,14 @@ class IntegrationExceptionIgnore(models.TransientModel):
         exceptions = self.exception_ids.filtered(lambda e: e.state != "ignored")
         if not exceptions:
             raise UserError(_("These exceptions are already ignored."))
+        differences = exceptions.reconciliation_line_ids.filtered(
+            lambda line: line.decision == "open"
+        )
+        if differences:  # ignoring a reconciliation difference is a manager's decision
+            access.require_manager(self.env, _("ignore reconciliation differences"))
         exceptions.write({"state": "ignored", "ignore_reason": reason})
+        for run, lines in differences.grouped("run_id").items():
+            run._ignore_lines(lines, reason)
         cancelled = self.env["integration.message"]
         if self.cancel_messages:
             cancelled = exceptions.integration_message_ids.filtered(

@@ -1,1 +1,3 @@
 from . import test_install
+from . import test_reconciliation
+from . import test_reconciliation_browser

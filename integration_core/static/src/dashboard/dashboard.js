@@ -16,6 +16,13 @@ export function countLabel(count, one, many) {
     return `${count} ${count === 1 ? one : many}`;
 }
 
+const RUN_BADGES = { to_review: "warning", done: "success", incomplete: "danger", receiving: "info" };
+
+/** The colour of a matched rate: all but a trace matched, most matched, or too little. */
+export function rateColour(rate) {
+    return rate >= 99 ? "success" : rate >= 90 ? "warning" : "danger";
+}
+
 /** A short, human age from minutes: "12 min", "5 h", "3 d". */
 export function ageLabel(minutes) {
     if (minutes === null || minutes === undefined) {
@@ -41,6 +48,9 @@ export class IntegrationDashboard extends Component {
         this.state = useState({ data: null });
         this.countLabel = countLabel;
         this.ageLabel = ageLabel;
+        this.dateTimeLabel = (value) => formatDateTime(deserializeDateTime(value));
+        this.rateColour = rateColour;
+        this.runBadge = (state) => RUN_BADGES[state] || "light";
         onWillStart(() => this.load());
     }
 
@@ -172,6 +182,19 @@ export class IntegrationDashboard extends Component {
 
     openFlows(ids, name) {
         this.openList("integration.flow", [["id", "in", ids]], name);
+    }
+
+    openRuns(domain, name) {
+        this.openList("integration.reconciliation.run", domain, name);
+    }
+
+    openRun(runId) {
+        this.action.doAction({
+            type: "ir.actions.act_window",
+            res_model: "integration.reconciliation.run",
+            res_id: runId,
+            views: [[false, "form"]],
+        });
     }
 
     openCircuits() {

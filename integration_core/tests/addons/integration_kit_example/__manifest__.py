@@ -6,6 +6,10 @@
     "author": "Manufacturing Integration contributors",
     "license": "LGPL-3",
     "depends": ["integration_core"],
-    "data": ["data/integration_catalog_example.xml"],
+    "data": [
+        "security/ir.model.access.csv",
+        "data/integration_catalog_example.xml",
+        "data/integration_catalog_bins.xml",
+    ],
     "installable": True,
 }

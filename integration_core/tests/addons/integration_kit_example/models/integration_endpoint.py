@@ -16,8 +16,8 @@ class IntegrationEndpoint(models.Model):
     _inherit = "integration.endpoint"
 
     system_type = fields.Selection(
-        selection_add=[("kit_example", "Kit example (tests)")],
-        ondelete={"kit_example": "cascade"},
+        selection_add=[("kit_example", "Kit example (tests)"), ("kit_bins", "Kit bins (tests)")],
+        ondelete={"kit_example": "cascade", "kit_bins": "cascade"},
     )
     transport = fields.Selection(
         selection_add=[("line_spool", "Line spool folder (example)")],
