@@ -43,3 +43,4 @@ from . import test_cockpit_screenshots
 from . import test_production_guard
 from . import test_faults
 from . import test_layering
+from . import test_lib_compression
