@@ -44,3 +44,4 @@ from . import test_production_guard
 from . import test_faults
 from . import test_layering
 from . import test_lib_compression
+from . import test_http_compression
