@@ -45,3 +45,4 @@ from . import test_faults
 from . import test_layering
 from . import test_lib_compression
 from . import test_http_compression
+from . import test_amqp_compression
