@@ -46,3 +46,4 @@ from . import test_layering
 from . import test_lib_compression
 from . import test_http_compression
 from . import test_amqp_compression
+from . import test_outbound_compression
