@@ -40,6 +40,7 @@ from simulator.plant import Plant  # the simulator is plain Python, beside the a
 
 BATCHES = (1, 10, 100)
 HTTP_THREADS = 4
+WARM_UP = 50  # requests of each kind before measuring
 MIX = ("work_order.release", "production.performance", "equipment.event", "quality.result")
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -201,6 +202,21 @@ def http_bodies(compression, messages, per_request, requests, tag, gzipped):
     return bodies
 
 
+def post_all(url, api_key, bodies, gzipped, time_limit):
+    """Post ``bodies`` from a load generator in a second process; its outcome or None."""
+    headers = {"Content-Encoding": "gzip"} if gzipped else {}
+    return bench_load.run_in_process(
+        bench_load.prebuilt,
+        url,
+        api_key,
+        bodies,
+        headers,
+        HTTP_THREADS,
+        time_limit,
+        time_limit=time_limit,
+    )
+
+
 def measure_http(args, compression, messages, database, addons_path):
     """{(per_request, gzipped): [(messages/s, server CPU ms/message, wire bytes/request)]}."""
     odoo = bench_ours.configure_odoo(addons_path)
@@ -210,23 +226,16 @@ def measure_http(args, compression, messages, database, addons_path):
     results = {}
     with bench_server.OdooServer(database, args.port, addons_path) as server:
         process = psutil.Process(server.process.pid)
+        for gzipped in (False, True):  # warm-up: the first requests load the registry
+            bodies = http_bodies(compression, messages, 10, WARM_UP, f"warm-{gzipped}", gzipped)
+            post_all(url, api_key, bodies, gzipped, args.time_limit)
         for rep in range(args.repeat):
             for per_request, requests in ((1, args.single), (100, args.batched)):
                 for gzipped in (False, True):
                     tag = f"r{rep}-{per_request}-{'gz' if gzipped else 'raw'}"
                     bodies = http_bodies(compression, messages, per_request, requests, tag, gzipped)
-                    headers = {"Content-Encoding": "gzip"} if gzipped else {}
                     cpu_before = sum(process.cpu_times()[:2])
-                    outcome = bench_load.run_in_process(
-                        bench_load.prebuilt,
-                        url,
-                        api_key,
-                        bodies,
-                        headers,
-                        HTTP_THREADS,
-                        args.time_limit,
-                        time_limit=args.time_limit,
-                    )
+                    outcome = post_all(url, api_key, bodies, gzipped, args.time_limit)
                     cpu = sum(process.cpu_times()[:2]) - cpu_before
                     if outcome is None:
                         print(f"{tag}: the load generator hung", flush=True)

@@ -84,7 +84,7 @@ class IntegrationEndpoint(models.Model):
     )
     compression = fields.Selection(
         [("none", "None"), ("gzip", "gzip")],
-        string="Compress outbound messages",
+        string="Compression",
         required=True,
         default="none",
         tracking=True,
