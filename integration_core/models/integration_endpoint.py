@@ -84,7 +84,6 @@ class IntegrationEndpoint(models.Model):
     )
     compression = fields.Selection(
         [("none", "None"), ("gzip", "gzip")],
-        string="Compression",
         required=True,
         default="none",
         tracking=True,
