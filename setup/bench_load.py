@@ -6,6 +6,8 @@
 - ``paced``: an open loop at a steady ``rate`` messages per second, one per request, for
   ``duration`` seconds; records the wall-clock time of each 202 with the message id it got.
 - ``bare``: the same closed loop on ``GET /web/health``, Odoo's floor for one request.
+- ``prebuilt``: the closed loop over bodies built by the caller, sent as they are with the
+  caller's headers (compressed bodies, for example).
 
 All are bounded in count and in time; ``run_in_process`` bounds the process itself.
 """
@@ -72,6 +74,31 @@ def closed_loop(url, key, tag, count, per_request, threads, time_limit, results)
 
     elapsed = _run_threads(run, threads)
     results.put((elapsed, sum(statuses.values()), accepted[0], statuses))
+
+
+def prebuilt(url, key, bodies, headers, threads, time_limit, results):
+    """Post each of ``bodies`` (bytes) once with ``headers``; put ``(seconds, requests,
+    accepted requests, statuses)``."""
+    statuses, lock = {}, threading.Lock()
+    remaining = iter(bodies)
+    deadline = time.monotonic() + time_limit
+
+    def run():
+        session = _session(key)
+        session.headers.update(headers)
+        for body in remaining:
+            if time.monotonic() > deadline:
+                break
+            try:
+                status = session.post(url, data=body, timeout=60).status_code
+            except Exception as error:  # counted by kind, the run goes on
+                status = type(error).__name__
+            with lock:
+                statuses[status] = statuses.get(status, 0) + 1
+
+    elapsed = _run_threads(run, threads)
+    accepted = statuses.get(200, 0) + statuses.get(202, 0)
+    results.put((elapsed, sum(statuses.values()), accepted, statuses))
 
 
 def bare(url, count, threads, time_limit, results):

@@ -21,7 +21,8 @@ idempotency key, so a redelivery, or the same message twice in one batch, is rec
 duplicate, never a second message. While the database is unreachable the batch goes back to the
 queue (a second later) until it returns. A message for no active inbound flow, or whose body cannot
 be queued (empty, binary, not UTF-8, out of the input limits of ``lib/input_limits.py``: size,
-depth, NaN, keys), is dead-lettered alone to ``<queue>.dead``, its reason logged, while the rest
+depth, NaN, keys; compressed with another coding than gzip or deflate, corrupt, or inflating past
+the size limit), is dead-lettered alone to ``<queue>.dead``, its reason logged, while the rest
 of its batch is committed; move it back once the flow exists or the sender fixed it. Should a
 batch fail as a whole for another reason, its messages are committed one by one and only the
 failing one is dead-lettered. A lower ``--batch-wait-ms`` lowers the latency of a lone message;

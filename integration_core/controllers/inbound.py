@@ -6,7 +6,9 @@ temporary failure or a misconfiguration on our side. The caller is authenticated
 anything is looked up: every anonymous request gets the same 401 whatever its path and body,
 and other paths under /integration answer the API's JSON 404 once authenticated. A refusal
 rolls the transaction back and is logged with endpoint, flow, status, reason and remote
-address, never the key, the signature or the body.
+address, never the key, the signature or the body. A body sent with ``Content-Encoding: gzip`` (or
+``deflate``) is inflated once its caller is authenticated, under the same body limit as it came
+and as it inflates (``lib/compression.py``); a signature covers the bytes as sent.
 
 PostgreSQL concurrency failures, and a concurrent enqueue of the same idempotency keys, are
 re-raised so that Odoo's request retry (``odoo.service.model.retrying``) replays the request in a
@@ -36,8 +38,10 @@ from ..lib.inbound_api import (
     bearer_token,
     check_content_type,
     check_size,
+    inflate_body,
     optional_header,
     parse_messages,
+    request_coding,
     valid_codes,
 )
 from ..lib.input_limits import InputError
@@ -174,11 +178,15 @@ class InboundApi(http.Controller):
         if http_request.method != "POST":
             raise ApiError(405, "method_not_allowed", "Use POST.", {"Allow": "POST"})
         check_content_type(http_request.mimetype)
+        coding = request_coding(http_request.headers.get("Content-Encoding"))
         self._check_service_account(env, user_id, route)
         if route.flow_state != "active":
             raise ApiError(403, "flow_inactive", f"Flow {flow_code} does not accept messages now.")
         _rate_limiter.check(route.endpoint_id, route.rate_limit_per_minute)
-        payloads, _is_batch = parse_messages(raw)
+        # Inflated only now: the caller is authenticated (a signature covers the bytes as
+        # sent) and counted by the rate limit, so nobody else can make us spend the work.
+        body = inflate_body(raw, coding, env["integration.message"]._max_payload_bytes())
+        payloads, _is_batch = parse_messages(body)
         key = optional_header(http_request.headers, "Idempotency-Key")
         if key and len(payloads) > 1:
             raise ApiError(400, "idempotency_key_with_batch", "Idempotency-Key is for one message.")

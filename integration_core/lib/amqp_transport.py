@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import pika
 from pika import exceptions as amqp_errors
 
+from . import compression
 from .errors import IntegrationError, PermanentError, TransientError
 
 _logger = logging.getLogger(__name__)
@@ -128,18 +129,25 @@ class AmqpPublisher:
         message_id=None,
         headers=None,
         content_type="application/json",
+        content_encoding=None,
     ):
         """Publish ``body`` (bytes); return once the broker confirmed it.
+
+        ``content_encoding`` (``gzip``): the body is published compressed so, with that
+        property.
 
         Raises PermanentError when no queue is bound for the routing key (the broker returned
         the message) and TransientError when the broker is unreachable or refused to store it.
         """
         key = self.routing_key if routing_key is None else routing_key
         action = f"publish to exchange {self.exchange!r} with routing key {key!r}"
+        if content_encoding:
+            body = compression.compress(body, content_encoding)
         channel = self._ready_channel(action)
         properties = pika.BasicProperties(
             delivery_mode=PERSISTENT,
             content_type=content_type,
+            content_encoding=content_encoding,
             message_id=message_id,
             headers=headers,
             timestamp=int(time.time()),

@@ -4,9 +4,12 @@ Layout under a root folder: ``in/`` (files to read), ``done/`` and ``error/`` (f
 for audit), ``out/`` (files written for the other side). Files are written under a hidden
 temporary name and renamed, so the other side never reads half a file; files others are still
 writing (hidden or temporary names, or modified too recently) are not offered for reading.
+A file whose name ends in ``.gz`` is gzip-compressed: it is read and inflated piece by piece,
+never past the size limit.
 """
 
 import contextlib
+import functools
 import hashlib
 import itertools
 import os
@@ -15,11 +18,15 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from . import compression
+from .input_limits import InputError
+
 LAYOUT = ("in", "done", "error", "out")
 MOVE_TARGETS = ("done", "error")
 # Names that common upload tools and editors give files they have not finished writing.
 TEMP_SUFFIXES = (".tmp", ".part", ".partial", ".filepart", ".crdownload", "~")
 _CHUNK = 1024 * 1024
+GZIP_SUFFIX = ".gz"
 
 
 def ensure_layout(root):
@@ -93,6 +100,28 @@ def ready_files(inbox, *, min_age=0.0):
             if mtime <= newest_allowed:
                 ready.append((mtime, entry.name, Path(entry.path)))
     return [path for _mtime, _name, path in sorted(ready)]
+
+
+def is_compressed(name):
+    """Whether a file of this name holds gzip-compressed content."""
+    return name.lower().endswith(GZIP_SUFFIX)
+
+
+def read_content(path, max_bytes):
+    """The content of file ``path``, inflated when it is compressed (``is_compressed``).
+
+    InputError when the file, or what it inflates to, is over ``max_bytes`` (read no further
+    than that) or is not valid gzip; OSError when it cannot be read.
+    """
+    path = Path(path)
+    with open(path, "rb") as stream:
+        if is_compressed(path.name):
+            pieces = iter(functools.partial(stream.read, compression.CHUNK), b"")
+            return compression.inflate(pieces, compression.GZIP, max_bytes)
+        content = stream.read(max_bytes + 1)
+    if len(content) > max_bytes:
+        raise InputError(f"The file is over {max_bytes} bytes.")
+    return content
 
 
 def sha256_file(path):

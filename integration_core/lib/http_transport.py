@@ -20,6 +20,7 @@ import requests
 from requests.auth import AuthBase
 from requests.structures import CaseInsensitiveDict
 
+from . import compression
 from .backoff import parse_retry_after
 from .errors import IntegrationError, PermanentError, TransientError
 from .signing import sign
@@ -364,11 +365,20 @@ class HttpTransport:
             self._session.close()
 
     def send(
-        self, method, path="", *, json_body=None, data=None, headers=None, idempotency_key=None
+        self,
+        method,
+        path="",
+        *,
+        json_body=None,
+        data=None,
+        headers=None,
+        idempotency_key=None,
+        content_encoding=None,
     ):
         """Send one request; return the 2xx HttpResult or raise TransientError/PermanentError.
 
         ``json_body`` is serialized to compact UTF-8 JSON; ``data`` is bytes, text or a form dict.
+        ``content_encoding`` (``gzip``): the body is sent compressed so, with that header.
         """
         if json_body is not None and data is not None:
             raise ValueError("pass json_body or data, not both")
@@ -383,6 +393,10 @@ class HttpTransport:
             data = json.dumps(json_body, ensure_ascii=False, separators=(",", ":")).encode()
         elif isinstance(data, str):
             data = data.encode()
+        if content_encoding and isinstance(data, bytes):
+            # Compressed before the authentication signs it: a signature covers the bytes sent.
+            data = compression.compress(data, content_encoding)
+            request_headers["Content-Encoding"] = content_encoding
         action = f"{method} {safe_url(url)}"
         response, elapsed_ms = self._request(method, url, request_headers, data, action)
         if response.status_code == 401 and self.auth and self.auth.on_unauthorized():

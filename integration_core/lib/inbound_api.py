@@ -8,6 +8,7 @@ import json
 import threading
 import time
 
+from . import compression
 from .input_limits import MAX_BATCH, MAX_DEPTH, MAX_KEY_LENGTH, InputError, check_key
 
 MAX_HEADER_LENGTH = MAX_KEY_LENGTH
@@ -79,6 +80,27 @@ def check_content_type(mimetype):
         raise ApiError(
             415, "unsupported_media_type", "Send the body as Content-Type: application/json."
         )
+
+
+def request_coding(header_value):
+    """The coding of a ``Content-Encoding`` header (None: not compressed); 415 for others."""
+    try:
+        return compression.content_coding(header_value)
+    except compression.UnsupportedEncoding as error:
+        raise ApiError(415, "unsupported_encoding", str(error)) from None
+
+
+def inflate_body(raw, coding, max_bytes):
+    """The body a request sent compressed with ``coding``, inflated to at most ``max_bytes``:
+    413 as soon as it passes them, 400 for a corrupt or cut-short stream."""
+    if not coding:
+        return raw
+    try:
+        return compression.inflate(compression.chunks(raw), coding, max_bytes)
+    except compression.TooLarge as error:
+        raise ApiError(413, "inflated_too_large", str(error)) from None
+    except compression.CorruptBody as error:
+        raise ApiError(400, "invalid_compression", str(error)) from None
 
 
 def check_size(size, max_bytes):

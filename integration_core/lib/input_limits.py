@@ -13,6 +13,8 @@ import math
 import re
 
 # Largest body, and largest stored payload (system parameter integration.max_request_bytes).
+# A compressed body (gzip, deflate: ``lib/compression.py``) is held to it twice: as received and
+# as inflated, the inflating stopped as soon as it passes.
 MAX_BODY_BYTES = 5 * 1024 * 1024
 # Most messages in one call (HTTP batch, RPC list, Python enqueue_batch).
 MAX_BATCH = 1000

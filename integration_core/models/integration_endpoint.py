@@ -82,6 +82,15 @@ class IntegrationEndpoint(models.Model):
         tracking=True,
         help="HTTP: base URL (https://mes.plant2.example/api). AMQP: amqp://host:5672/vhost.",
     )
+    compression = fields.Selection(
+        [("none", "None"), ("gzip", "gzip")],
+        required=True,
+        default="none",
+        tracking=True,
+        help="gzip: bodies sent over HTTP carry Content-Encoding: gzip, AMQP messages the "
+        "content_encoding gzip, and files are written as .json.gz. It saves bandwidth to a "
+        "remote plant; the receiving system must accept it.",
+    )
     verify_tls = fields.Boolean(string="Verify TLS certificates", default=True, tracking=True)
     connect_timeout = fields.Float(
         string="Connect timeout (seconds)",

@@ -9,8 +9,10 @@ Every transport commits each received message before the source lets go of it (b
 moved to done/), so a crash at any point leaves it retriable; the idempotency key (the AMQP
 message_id, the file's SHA-256) turns the retry into a recognised duplicate instead of a second
 message. A body that is a JSON object becomes the payload; any other UTF-8 text is kept as it is,
-for CSV or XML handlers. Empty, binary or non-UTF-8 bodies are refused, and so is what is out of
-the input limits (``lib/input_limits.py``: size, depth, NaN, keys), with the reason.
+for CSV or XML handlers. A body received compressed (gzip or deflate) is inflated first, never
+past the body limit (``lib/compression.py``). Empty, binary or non-UTF-8 bodies are refused, and
+so is what is out of the input limits (``lib/input_limits.py``: size, depth, NaN, keys), with the
+reason.
 """
 
 import json
@@ -18,7 +20,7 @@ import logging
 
 from odoo import _, api, models
 
-from ..lib import input_limits
+from ..lib import compression, input_limits
 from ..lib.errors import PermanentError
 from ..lib.input_limits import MAX_DEPTH
 from ..tools import amqp_inbound, file_inbound
@@ -33,16 +35,25 @@ class IntegrationInboundPoller(models.AbstractModel):
 
     @api.model
     def _receive(
-        self, endpoint, flow_code, body, message_id=None, headers=None, correlation_id=None
+        self,
+        endpoint,
+        flow_code,
+        body,
+        message_id=None,
+        headers=None,
+        correlation_id=None,
+        content_encoding=None,
     ):
-        """Enqueue ``body`` (bytes) for ``endpoint``'s inbound flow ``flow_code``.
+        """Enqueue ``body`` (bytes, compressed as ``content_encoding`` says: gzip, deflate or
+        nothing) for ``endpoint``'s inbound flow ``flow_code``.
 
         Returns ``(message, created)``; raises PermanentError when no active inbound flow has
         that code or the body cannot be queued.
         """
         flows = self._inbound_flows(endpoint, [flow_code])
         flow = self._inbound_flow(endpoint, flows, flow_code)
-        item = self._checked_item(flow, self._item(body, message_id, headers, correlation_id))
+        received = self._item(body, message_id, headers, correlation_id, content_encoding)
+        item = self._checked_item(flow, received)
         return self.env["integration.message"].enqueue_batch(flow, [item])[0]
 
     @api.model
@@ -72,14 +83,27 @@ class IntegrationInboundPoller(models.AbstractModel):
         return flows[flow_code]
 
     @api.model
-    def _item(self, body, message_id, headers, correlation_id):
+    def _item(self, body, message_id, headers, correlation_id, content_encoding=None):
         """An ``enqueue_batch`` item for a received body; PermanentError if it cannot be queued."""
         return {
-            "payload": self._decode_body(body),
+            "payload": self._decode_body(self._inflate(body, content_encoding)),
             "idempotency_key": message_id,
             "headers": headers,
             "correlation_id": correlation_id,
         }
+
+    @api.model
+    def _inflate(self, body, content_encoding):
+        """``body`` inflated if ``content_encoding`` names gzip or deflate, within the body
+        limit; PermanentError for another coding, a corrupt stream or one too large."""
+        try:
+            coding = compression.content_coding(content_encoding)
+            if not coding:
+                return body
+            max_bytes = self.env["integration.message"]._max_payload_bytes()
+            return compression.inflate(compression.chunks(body), coding, max_bytes)
+        except input_limits.InputError as error:
+            raise PermanentError(str(error)) from None
 
     @api.model
     def _decode_body(self, body):

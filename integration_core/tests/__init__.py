@@ -47,3 +47,7 @@ from . import test_lib_reconciliation
 from . import test_reconciliation
 from . import test_reconciliation_security
 from . import test_reconciliation_browser
+from . import test_lib_compression
+from . import test_http_compression
+from . import test_amqp_compression
+from . import test_outbound_compression

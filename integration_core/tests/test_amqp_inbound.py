@@ -40,8 +40,10 @@ def committed_env():
     return db_connect(get_db_name()).cursor()
 
 
-@tagged("post_install", "-at_install")
-class TestAmqpInbound(IntegrationCase):
+class AmqpInboundCase(IntegrationCase):
+    """An AMQP endpoint with its queue (and dead-letter queue) on the real broker, committed;
+    the queues are purged before each test."""
+
     @classmethod
     def setUpClass(cls):
         cls.tag = uuid.uuid4().hex[:10]
@@ -138,6 +140,15 @@ class TestAmqpInbound(IntegrationCase):
             time.sleep(0.05)
         self.assertEqual(self.depth(queue), expected, f"messages ready in {queue}")
 
+    def dead_letter_ids(self):
+        """message_id of each message in the dead-letter queue, taken off it."""
+        ids = []
+        while True:
+            method, properties, _body = self.channel.basic_get(f"{self.queue}.dead", auto_ack=True)
+            if not method:
+                return ids
+            ids.append(properties.message_id)
+
     def poll(self):
         self.env["integration.inbound.poller"]._cron_poll_amqp()
 
@@ -149,6 +160,9 @@ class TestAmqpInbound(IntegrationCase):
     def partners(self, ref):
         return self.env["res.partner"].search([("ref", "=", ref)])
 
+
+@tagged("post_install", "-at_install")
+class TestAmqpInbound(AmqpInboundCase):
     # ------------------------------------------------------------------ scheduled pull
     def test_pulled_messages_are_applied_whichever_way_they_name_their_flow(self):
         keys = [f"{name}-{self.tag}" for name in ("type", "header", "key")]
@@ -349,15 +363,6 @@ class TestAmqpInbound(IntegrationCase):
         )
         self.addCleanup(_terminate, process)
         return process, log
-
-    def dead_letter_ids(self):
-        """message_id of each message in the dead-letter queue, taken off it."""
-        ids = []
-        while True:
-            method, properties, _body = self.channel.basic_get(f"{self.queue}.dead", auto_ack=True)
-            if not method:
-                return ids
-            ids.append(properties.message_id)
 
     def consumer_command(self):
         return [

@@ -1,5 +1,6 @@
 """File drop inbound in a real folder: imported once, duplicates, rejects, crash recovery."""
 
+import gzip
 import hashlib
 import json
 import os
@@ -72,6 +73,8 @@ class TestFileInbound(IntegrationCase):
         self.assertEqual(file_flow_code("partners-2024-01-01.csv"), "partners")
         self.assertEqual(file_flow_code("partner.upsert.json"), "partner.upsert")
         self.assertEqual(file_flow_code("partners"), "partners")
+        self.assertEqual(file_flow_code("partner.upsert-0001.json.gz"), "partner.upsert")
+        self.assertEqual(file_flow_code("partner.upsert.json.gz"), "partner.upsert")
 
     def test_a_file_is_imported_once_and_applied(self):
         content = {"ref": "F-1", "name": "From a file"}
@@ -101,6 +104,45 @@ class TestFileInbound(IntegrationCase):
         self.assertEqual(len(self.messages()), 1)
         self.assertEqual(self.files("in"), [])
         self.assertEqual(len(self.files("done")), 3, "kept for audit, none overwritten")
+
+    def test_a_gz_file_is_imported_inflated_once_whatever_its_compression(self):
+        content = json.dumps({"ref": "F-GZ", "name": "From a remote plant"}).encode()
+        self.drop("partner.upsert-gz1.json.gz", gzip.compress(content))
+        self.poll()
+        message = self.messages()
+        self.assertEqual(message.get_payload_json(), json.loads(content))
+        checksum = hashlib.sha256(content).hexdigest()
+        self.assertEqual(message.idempotency_key, f"sha256:{checksum}", "of the content")
+        self.assertEqual(message.get_headers(), {"file_name": "partner.upsert-gz1.json.gz"})
+        self.assertEqual(self.files("done"), ["partner.upsert-gz1.json.gz"])
+        # The same content again, plain or compressed otherwise: already imported.
+        self.drop("partner.upsert-gz2.json", content)
+        self.drop("partner.upsert-gz3.json.gz", gzip.compress(content, compresslevel=1))
+        self.poll()
+        self.assertEqual(len(self.messages()), 1)
+        self.assertEqual(len(self.files("done")), 3)
+        self.run_queue()
+        partner = self.env["res.partner"].search([("ref", "=", "F-GZ")])
+        self.assertEqual(partner.name, "From a remote plant")
+
+    def test_bad_gz_files_go_to_error_with_the_reason(self):
+        self.env["ir.config_parameter"].sudo().set_param("integration.max_request_bytes", 65536)
+        content = gzip.compress(json.dumps({"ref": "F-BAD"}).encode())
+        cases = {
+            "partner.upsert-bomb.json.gz": (gzip.compress(bytes(2**20)), "inflates past 65536"),
+            "partner.upsert-cut.json.gz": (content[:-5], "empty or cut short"),
+            "partner.upsert-plain.json.gz": (b'{"ref": "F-PLAIN"}', "not valid gzip"),
+            "partner.upsert-big.json": (b" " * 70000 + b"{}", "over 65536 bytes"),
+        }
+        for name, (data, _reason) in cases.items():
+            self.drop(name, data)
+        with mute_logger(POLLER_LOGGER):
+            self.poll()
+        self.assertEqual(self.files("error"), sorted(cases))
+        self.assertFalse(self.messages())
+        for name, (_data, reason) in cases.items():
+            exception = self.exceptions().filtered(lambda e, n=name: n in e.name)
+            self.assertIn(reason, exception.error, name)
 
     def test_a_file_still_being_written_waits(self):
         self.drop("partner.upsert-004.json", {"ref": "F-4", "name": "Slow"}, age=0)

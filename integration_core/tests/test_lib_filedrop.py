@@ -1,3 +1,4 @@
+import gzip
 import hashlib
 import os
 import tempfile
@@ -7,7 +8,8 @@ from unittest.mock import patch
 
 from odoo.tests import BaseCase, tagged
 
-from odoo.addons.integration_core.lib import filedrop
+from odoo.addons.integration_core.lib import compression, filedrop
+from odoo.addons.integration_core.lib.input_limits import InputError
 
 
 @tagged("post_install", "-at_install")
@@ -111,6 +113,31 @@ class TestFileDrop(BaseCase):
         self.assertEqual(filedrop.sha256_file(path), hashlib.sha256(data).hexdigest())
         empty = self.drop("empty.bin", b"")
         self.assertEqual(filedrop.sha256_file(empty), hashlib.sha256(b"").hexdigest())
+
+    def test_read_content_inflates_gz_files_within_the_limit(self):
+        content = b'{"ref": "C-1", "name": "Compressed"}'
+        self.assertEqual(filedrop.read_content(self.drop("a.json", content), 100), content)
+        for name in ("a.json.gz", "b.JSON.GZ"):
+            path = self.drop(name, gzip.compress(content))
+            self.assertEqual(filedrop.read_content(path, 100), content)
+        with self.assertRaisesRegex(InputError, "The file is over 10 bytes"):
+            filedrop.read_content(self.drop("c.json", content), 10)
+        spaces = gzip.compress(b" " * 101 + b"{}")  # 25 bytes
+        with self.assertRaisesRegex(InputError, "inflates past 100 bytes"):
+            filedrop.read_content(self.drop("c.json.gz", spaces), 100)
+        with self.assertRaisesRegex(InputError, "compressed content is over 10 bytes"):
+            filedrop.read_content(self.drop("c.json.gz", spaces), 10)
+        with self.assertRaisesRegex(InputError, "not valid gzip"):
+            filedrop.read_content(self.drop("d.json.gz", content), 100)
+
+    def test_a_gz_bomb_is_read_no_further_than_one_piece(self):
+        bomb = gzip.compress(bytes(2**20)) * 200  # 200 kB that inflate to 200 MiB
+        path = self.drop("bomb.json.gz", bomb)
+        with self.assertRaises(compression.TooLarge) as raised:
+            filedrop.read_content(path, 2**20)
+        self.assertEqual(raised.exception.inflated, 2**20 + 1)
+        self.assertEqual(raised.exception.consumed, compression.CHUNK)
+        self.assertGreater(len(bomb), 3 * compression.CHUNK)
 
     def test_move_to_done_and_error(self):
         done = filedrop.move_to(self.drop("ok.csv", b"ok"), "done")

@@ -1,9 +1,10 @@
 """Property-based fuzzing (hypothesis) of the inbound HTTP API and of enqueue_external.
 
 Whatever arrives (any JSON, control characters, lone surrogates, sizes and depths at and past
-each limit, bytes that are not JSON), the answer is a 2xx or a 4xx, a refusal stores nothing,
-an accepted payload is stored as the JSON that was sent, and the server stays healthy. The
-examples are derandomized and few, so the run is fast and repeatable.
+each limit, bytes that are not JSON, compressed or not, under any content coding), the answer
+is a 2xx or a 4xx, a refusal stores nothing, an accepted payload is stored as the JSON that was
+sent, and the server stays healthy. The examples are derandomized and few, so the run is fast
+and repeatable.
 """
 
 import json
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from ..lib import compression
 from ..lib.input_limits import MAX_DEPTH, MAX_KEY_LENGTH
 from .security_common import SecurityCase
 
@@ -111,6 +113,34 @@ class TestSecurityFuzz(SecurityCase):
         headers = {"Idempotency-Key": header.lstrip(), "X-Correlation-Id": header[::-1].strip()}
         self.assertAnswered(self.post(data, headers))
         self.assertEqual(self.url_open("/web/health").status_code, 200)
+
+    @FUZZ
+    @given(
+        payload=st.dictionaries(TEXT, JSON, max_size=6), coding=st.sampled_from(["gzip", "deflate"])
+    )
+    def test_http_any_json_compressed(self, payload, coding):
+        body = compression.compress(json.dumps(payload, allow_nan=True).encode(), coding)
+        before = self.env["integration.message"].search_count([])
+        answer = self.assertAnswered(self.post(body, {"Content-Encoding": coding}))
+        if "error" in answer:
+            self.assertEqual(self.env["integration.message"].search_count([]), before)
+        else:
+            self.assertTrue(round_trips(payload))
+            self.assertStoredAsSent(answer, [payload])
+
+    @FUZZ
+    @given(
+        data=st.binary(max_size=300),
+        coding=st.sampled_from(["gzip", "deflate", "x-gzip", "br", "gzip, deflate", "\x7f"]),
+        compressed=st.booleans(),
+    )
+    def test_http_any_bytes_under_any_content_coding(self, data, coding, compressed):
+        if compressed and coding in ("gzip", "deflate"):
+            data = compression.compress(data, coding)
+        before = self.env["integration.message"].search_count([])
+        answer = self.assertAnswered(self.post(data, {"Content-Encoding": coding}))
+        if "error" in answer:
+            self.assertEqual(self.env["integration.message"].search_count([]), before)
 
     @FUZZ
     @given(payloads=st.lists(st.dictionaries(TEXT, JSON, max_size=5), min_size=1, max_size=3))

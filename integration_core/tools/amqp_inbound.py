@@ -2,7 +2,9 @@
 
 A broker message belongs to the flow named by its ``type`` property, else its header ``x-flow``,
 else its routing key. Its ``message_id`` is the idempotency key (publishers must set it: without
-it a redelivery cannot be told from a new message). The consumer command
+it a redelivery cannot be told from a new message). A body whose ``content_encoding`` is gzip or
+deflate is inflated, within the body limit; a character set there (``utf-8``, as some clients
+put) means a plain body, and any other coding is refused. The consumer command
 ``integration-amqp-consumer`` (``cli/amqp_consumer.py``) takes messages continuously; the
 scheduled action "Integration: pull AMQP queues" is the fallback. Both commit a batch of messages
 in one transaction, then ack it. A message for no active inbound flow is dead-lettered alone to
@@ -26,6 +28,8 @@ _logger = logging.getLogger(__name__)
 
 # PostgreSQL down, a lock conflict or a concurrent transaction enqueueing the same key.
 DATABASE_BUSY = (psycopg2.OperationalError, psycopg2.InterfaceError)
+# content_encoding values that name a character set, not a compression (kombu sets "utf-8").
+CHARSETS = frozenset({"utf-8", "utf8"})
 
 
 def commit_deliveries(registry, endpoint_id, deliveries, uid, context=None):
@@ -96,7 +100,13 @@ def _delivery_fields(delivery):
         "message_id": properties.message_id,
         "headers": headers or None,
         "correlation_id": properties.correlation_id,
+        "content_encoding": _compression(properties.content_encoding),
     }
+
+
+def _compression(content_encoding):
+    """The compression a ``content_encoding`` property names (None for a character set)."""
+    return None if (content_encoding or "").strip().lower() in CHARSETS else content_encoding
 
 
 def _json_safe(headers):

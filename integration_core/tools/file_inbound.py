@@ -1,10 +1,12 @@
 """File-drop inbound: files of a drop folder's in/ into the inbox, committed before the move.
 
 ``<drop folder>/in/<flow_code>-<anything>.<ext>`` or ``<flow_code>.<ext>``; flow codes may
-contain dots (``partner.upsert-0001.json``). A file is read once it has not changed for
-``FILE_MIN_AGE`` seconds, for senders that write in place. Its SHA-256 is its idempotency key:
-content already imported from the endpoint is moved to done/ without a second message; a file
-that cannot be imported goes to error/ with an integration exception.
+contain dots (``partner.upsert-0001.json``). A name ending in ``.gz`` is a gzip-compressed file,
+inflated as it is read, never past the body limit. A file is read once it has not changed for
+``FILE_MIN_AGE`` seconds, for senders that write in place. The SHA-256 of its content (inflated)
+is its idempotency key: content already imported from the endpoint, compressed or not, is moved
+to done/ without a second message; a file that cannot be imported goes to error/ with an
+integration exception.
 """
 
 import hashlib
@@ -16,6 +18,7 @@ from odoo import _, fields
 
 from ..lib import filedrop
 from ..lib.errors import PermanentError
+from ..lib.input_limits import InputError
 from .amqp_inbound import DATABASE_BUSY
 
 _logger = logging.getLogger(__name__)
@@ -25,7 +28,10 @@ POLLER = "integration.inbound.poller"
 
 
 def file_flow_code(name):
-    """Flow code of a dropped file: ``<flow_code>-<anything>.<ext>`` or ``<flow_code>.<ext>``."""
+    """Flow code of a dropped file: ``<flow_code>-<anything>.<ext>`` or ``<flow_code>.<ext>``,
+    each maybe followed by ``.gz``."""
+    if filedrop.is_compressed(name):
+        name = name[: -len(filedrop.GZIP_SUFFIX)]
     head, dash, _tail = name.partition("-")
     return head if dash else name.rsplit(".", 1)[0]
 
@@ -47,10 +53,10 @@ def poll(endpoint, max_files=200, min_age=FILE_MIN_AGE):
 def import_file(endpoint, path):
     """Import one file once, commit, then move it to done/ (or error/); True when new."""
     try:
-        body = path.read_bytes()
+        body = filedrop.read_content(path, endpoint.env["integration.message"]._max_payload_bytes())
     except FileNotFoundError:
         return False  # taken by another worker meanwhile
-    except OSError as error:
+    except (OSError, InputError) as error:
         reject_file(endpoint, path, str(error))
         return False
     checksum = hashlib.sha256(body).hexdigest()

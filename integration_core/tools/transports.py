@@ -9,7 +9,7 @@ import json
 import os
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from ..lib import amqp_transport, filedrop, http_transport
+from ..lib import amqp_transport, compression, filedrop, http_transport
 from ..lib.errors import PermanentError, TransientError
 
 
@@ -21,6 +21,11 @@ def body_bytes(request):
     if isinstance(body, str):
         return body.encode()
     return json.dumps(body, separators=(",", ":")).encode()
+
+
+def content_encoding(endpoint):
+    """The coding (``gzip``) of the endpoint's outbound bodies, or None when uncompressed."""
+    return None if endpoint.compression in (False, "none") else endpoint.compression
 
 
 def _http_auth(endpoint):
@@ -81,6 +86,7 @@ def send_http(endpoint, flow, message, request):
             request.get("path") or flow.request_path or "",
             headers=headers,
             idempotency_key=message.idempotency_key,
+            content_encoding=content_encoding(endpoint),
             **kwargs,
         )
 
@@ -103,6 +109,7 @@ def send_amqp(endpoint, flow, message, request):
             routing_key=request.get("path") or flow.request_path or flow.code,
             message_id=message.idempotency_key,
             headers=headers or None,
+            content_encoding=content_encoding(endpoint),
         )
 
 
@@ -116,14 +123,18 @@ def test_amqp(endpoint):
 
 # ---------------------------------------------------------------------- file
 def send_file(endpoint, flow, message, request):
-    """Write ``request``'s body atomically to the drop folder's out/."""
+    """Write ``request``'s body atomically to the drop folder's out/ (``.json.gz`` compressed)."""
     if not endpoint.file_root:
         raise PermanentError(f"Endpoint {endpoint.code} has no drop folder.")
     prefix = request.get("path") or flow.request_path or flow.code
     name = f"{prefix}-{message.idempotency_key}.json".replace("/", "_")
+    body = body_bytes(request)
+    coding = content_encoding(endpoint)
+    if coding:
+        name, body = name + filedrop.GZIP_SUFFIX, compression.compress(body, coding)
     try:
         folders = filedrop.ensure_layout(endpoint.file_root)
-        filedrop.write_atomic(folders["out"], name, body_bytes(request))
+        filedrop.write_atomic(folders["out"], name, body)
     except OSError as error:  # a full disk or an unmounted share may come back
         raise TransientError(f"Cannot write {name} to {endpoint.file_root}: {error}") from None
 

@@ -20,6 +20,9 @@ def parse_args():
         default=os.environ.get("MES_SIMULATOR_API_KEY"),
         help="Odoo API key of the endpoint (or MES_SIMULATOR_API_KEY)",
     )
+    parser.add_argument(
+        "--gzip", action="store_true", help="send results gzip-compressed (a remote plant)"
+    )
     parser.add_argument("--amqp-url", help="report through RabbitMQ instead of HTTP")
     parser.add_argument("--amqp-exchange", default="mes.results")
     return parser.parse_args()
@@ -33,7 +36,7 @@ def main():
     else:
         if not args.api_key:
             raise SystemExit("--api-key (or MES_SIMULATOR_API_KEY) is needed to post to Odoo")
-        sender = HttpSender(args.odoo_url, args.endpoint, args.api_key)
+        sender = HttpSender(args.odoo_url, args.endpoint, args.api_key, gzip=args.gzip)
     simulator = MesSimulator(sender, args.host, args.port, args.name)
     logging.getLogger(__name__).info("MES simulator listening on %s", simulator.url)
     try:

@@ -1,12 +1,15 @@
 """The simulator's HTTP face: the ERP posts work orders to it, people and tests command it.
 
 - ``POST /<any path>`` with a work-order message (``work_order.release``, ``.update``,
-  ``.cancel``): recorded; 202, or 200 for a message id already received.
+  ``.cancel``), plain or ``Content-Encoding: gzip``: recorded; 202, or 200 for a message id
+  already received.
 - ``GET /work-orders``: the work orders as last received; ``GET /received``: every message.
 - ``POST /commands/<name>`` with a JSON object: ``produce``, ``release_held``, ``equipment``,
   ``quality`` (see ``MesSimulator``); answers what was sent and what the ERP replied.
 """
 
+import collections
+import gzip
 import json
 import logging
 import threading
@@ -24,6 +27,8 @@ class MesSimulator:
         self.plant = Plant(name)
         self.sender = sender
         self.held = []
+        # Content-Encoding of the work-order requests received ("" for plain), by count.
+        self.encodings = collections.Counter()
         handler = type("Handler", (_Handler,), {"simulator": self})
         self._server = ThreadingHTTPServer((host, port), handler)
         self._server.daemon_threads = True
@@ -119,7 +124,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _body(self):
         length = int(self.headers.get("Content-Length") or 0)
-        return json.loads(self.rfile.read(length) or b"{}")
+        data = self.rfile.read(length)
+        if self.headers.get("Content-Encoding") == "gzip":
+            data = gzip.decompress(data)
+        return json.loads(data or b"{}")
 
     def do_GET(self):
         if self.path == "/work-orders":
@@ -139,6 +147,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._command(self.path.removeprefix("/commands/"), body)
         if not str(body.get("message_type", "")).startswith("work_order."):
             return self._reply(400, {"error": "not a work-order message"})
+        self.simulator.encodings[self.headers.get("Content-Encoding") or ""] += 1
         new = self.simulator.plant.receive(body)
         return self._reply(202 if new else 200, {"accepted": True, "duplicate": not new})
 

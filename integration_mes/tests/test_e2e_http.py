@@ -129,3 +129,23 @@ class TestEndToEndHttp(LoopbackRequestsMixin, HttpCase):
             [("endpoint_id", "=", self.mes.id), ("direction", "=", "inbound")]
         )
         self.assertEqual(len(inbound), 3, "the duplicate delivery made no second message")
+
+    def test_a_remote_plant_compresses_both_ways(self):
+        """Odoo sends the release gzip-compressed (the endpoint's Compression), the MES sends
+        its results gzip-compressed: both are read as if they came plain."""
+        self.mes.compression = "gzip"
+        self.simulator.sender.gzip = True
+        self.addCleanup(setattr, self.simulator.sender, "gzip", False)
+        before = self.simulator.encodings["gzip"]
+        order = self.env["mrp.production"].create(
+            {"product_id": self.plant["frame"].id, "product_qty": 5, "bom_id": self.plant["bom"].id}
+        )
+        order.action_confirm()
+        self.run_queue()
+        self.assertEqual(self.simulator.encodings["gzip"], before + 1, "the release came gzip")
+        self.assertEqual(self.simulator.plant.work_orders[order.name]["quantity"], 5)
+        final = self.command("produce", work_order=order.name, quantity=5, lot="R-1", final=True)
+        self.assertEqual(self.statuses(final), [202])
+        self.run_queue()
+        self.assertEqual(order.mes_work_order_id.state, "completed")
+        self.assertEqual(self.on_hand(self.plant["frame"], "R-1"), 5)
