@@ -1,16 +1,9 @@
-import base64
-import os
-import pathlib
-import time
-
 from odoo.tests import HttpCase, tagged
-from odoo.tests.common import HOST, ChromeBrowser
 
+from .browser_capture import capture, save
 from .cockpit_data import make_cockpit_data
 from .common import make_integration_users, with_encryption_key
 
-# Set to a folder (e.g. readme/images) to write the README's screenshots there.
-IMAGES_ENV = "INTEGRATION_README_IMAGES"
 PNG_LIMIT = 300 * 1024
 
 
@@ -34,37 +27,10 @@ class TestCockpitScreenshots(HttpCase):
         cls.cids = "-".join(str(c.id) for c in plants)
 
     def capture(self, url, ready, height=800):
-        """A PNG of ``url`` seen by an integration user once ``ready`` (JS) holds."""
-        browser = ChromeBrowser(self)
-        try:
-            browser._websocket_request(
-                "Emulation.setDeviceMetricsOverride",
-                params={"width": 1280, "height": height, "deviceScaleFactor": 1, "mobile": False},
-            )
-            self.http_request_key = self.canonical_tag + "_browser_js"
-            self.authenticate("int_user", "int_user", browser=browser)
-            browser.set_cookie("cids", self.cids, "/", HOST)
-            self.cr.flush()
-            self.cr.clear()
-            browser.navigate_to(self.base_url() + url, wait_stop=True)
-            self.assertTrue(browser._wait_ready(ready), f"{url}: {ready} never held")
-            time.sleep(1.5)  # let counters and bars finish their animation
-            shot = browser._websocket_request("Page.captureScreenshot", params={"format": "png"})
-        finally:
-            browser.stop()
-            self._wait_remaining_requests()
-            self.http_request_key = self.canonical_tag
-        image = base64.b64decode(shot["data"])
-        self.assertTrue(image.startswith(b"\x89PNG"))
+        """A PNG of ``url`` seen by an integration user, small enough for the README."""
+        image = capture(self, url, ready, "int_user", cids=self.cids, height=height)
         self.assertLess(len(image), PNG_LIMIT, f"{url}: keep README images small")
         return image
-
-    def save(self, name, image):
-        folder = os.environ.get(IMAGES_ENV)
-        if folder:
-            path = pathlib.Path(folder)
-            path.mkdir(parents=True, exist_ok=True)
-            (path / name).write_bytes(image)
 
     def test_readme_screenshots(self):
         dashboard = self.capture(
@@ -72,14 +38,14 @@ class TestCockpitScreenshots(HttpCase):
             "!!document.querySelector('.o_integration_latency .o_latency_row')",
             height=1180,
         )
-        self.save("dashboard.png", dashboard)
+        save("dashboard.png", dashboard)
         kanban = self.capture(
             "/odoo/action-integration_core.integration_exception_action",
             "document.querySelectorAll('.o_kanban_record:not(.o_kanban_ghost)').length >= 3",
         )
-        self.save("exceptions-kanban.png", kanban)
+        save("exceptions-kanban.png", kanban)
         card = self.capture(
             f"/odoo/action-integration_core.integration_exception_action/{self.data['card'].id}",
             "!!document.querySelector('.o_form_view .alert-danger')",
         )
-        self.save("exception-card.png", card)
+        save("exception-card.png", card)

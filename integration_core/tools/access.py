@@ -37,6 +37,15 @@ def require_integration_user(env, what):
         raise AccessError(_("Only integration users and managers may %s.", what))
 
 
+def require_companies(env, companies):
+    """AccessError unless the caller belongs to every one of ``companies`` (a plant)."""
+    if env.su:
+        return
+    foreign = companies - env.user.company_ids
+    if foreign:
+        raise AccessError(_("You do not work for %s.", ", ".join(foreign.mapped("name"))))
+
+
 def bound_endpoint_ids(env, user_id):
     """Ids of the endpoints a service account may enqueue on: those it has an active API key
     for, and those whose signed requests it receives (the endpoint's service account)."""
