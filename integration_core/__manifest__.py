@@ -1,7 +1,7 @@
 {
     "name": "Integration Core",
     "summary": "Endpoints, flows, a durable message queue, exceptions and a connector kit",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Manufacturing/Integration",
     "author": "Manufacturing Integration contributors",
     "license": "LGPL-3",
@@ -11,6 +11,7 @@
         "security/integration_security.xml",
         "security/ir.model.access.csv",
         "security/integration_cockpit_security.xml",
+        "security/integration_package_security.xml",
         "data/ir_cron.xml",
         "data/ir_cron_cockpit.xml",
         "views/integration_endpoint_views.xml",
@@ -27,6 +28,7 @@
         "views/integration_menus.xml",
         "views/integration_monitoring_views.xml",
         "views/integration_connect_views.xml",
+        "views/integration_package_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

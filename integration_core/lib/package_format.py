@@ -321,10 +321,16 @@ def rename_endpoints(document, renames, name_from="", name_to=""):
     return copy
 
 
-def renamed_code(code, code_from, code_to):
-    """``code`` with ``code_from`` replaced by ``code_to``; with no ``code_from``,
-    ``code_to`` is put in front. PackageError when the code would not change."""
-    new = code.replace(code_from, code_to) if code_from else code_to + code
+def renamed_code(code, how, code_from, code_to):
+    """``code`` for a new plant: ``how`` is ``replace`` (``code_from`` by ``code_to``),
+    ``prefix`` or ``suffix`` (``code_to`` in front or at the end). PackageError when the code
+    would not change or would not be a valid code."""
+    if how == "prefix":
+        new = code_to + code
+    elif how == "suffix":
+        new = code + code_to
+    else:
+        new = code.replace(code_from, code_to) if code_from else code
     if new == code:
         raise PackageError(f"Code {code} does not contain {code_from!r}: it would not change.")
     try:

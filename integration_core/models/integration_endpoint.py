@@ -33,7 +33,7 @@ InboundRoute = namedtuple(
 class IntegrationEndpoint(models.Model):
     _name = "integration.endpoint"
     _description = "Integration Endpoint"
-    _inherit = ["mail.thread", "integration.api.cache.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "integration.api.cache.mixin"]
     _api_cache_fields = {"code", "active", "company_id", "rate_limit_per_minute"}
     _order = "sequence, code"
 

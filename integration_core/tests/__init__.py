@@ -43,3 +43,10 @@ from . import test_cockpit_screenshots
 from . import test_production_guard
 from . import test_faults
 from . import test_layering
+from . import test_lib_package_format
+from . import test_package_export
+from . import test_package_import
+from . import test_package_security
+from . import test_plant_template
+from . import test_environment_tag
+from . import test_package_screens

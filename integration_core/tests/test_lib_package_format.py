@@ -167,9 +167,13 @@ class TestPackageFormat(BaseCase):
         self.assertEqual(renamed["sections"]["mes_routes"][0]["endpoint"], "P3_MES")
         self.assertEqual(document["sections"]["endpoints"][0]["code"], "P1_MES", "a copy")
         package_format.check_envelope(renamed, SECTIONS)
-        self.assertEqual(package_format.renamed_code("P1_MES", "P1", "P3"), "P3_MES")
-        self.assertEqual(package_format.renamed_code("MES", "", "P3_"), "P3_MES")
+        renamed_code = package_format.renamed_code
+        self.assertEqual(renamed_code("P1_MES", "replace", "P1", "P3"), "P3_MES")
+        self.assertEqual(renamed_code("MES", "prefix", "", "P3_"), "P3_MES")
+        self.assertEqual(renamed_code("MES", "suffix", "ignored", "_P3"), "MES_P3")
         with self.assertRaisesRegex(PackageError, "does not contain 'P2': it would not change"):
-            package_format.renamed_code("P1_MES", "P2", "P3")
+            renamed_code("P1_MES", "replace", "P2", "P3")
         with self.assertRaisesRegex(PackageError, "control character"):
-            package_format.renamed_code("P1_MES", "P1", "P\n")
+            renamed_code("P1_MES", "replace", "P1", "P\n")
+        with self.assertRaisesRegex(PackageError, "longer than 255"):
+            renamed_code("P1_MES", "suffix", "", "x" * 255)

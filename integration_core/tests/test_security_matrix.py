@@ -12,6 +12,7 @@ from odoo import models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
+from ..lib import package_format
 from .common import with_encryption_key
 
 SUITE = ("integration_core", "integration_mes", "integration_wms", "integration_legacy_erp")
@@ -53,6 +54,14 @@ CORE_RIGHTS = {
     # Written by the handlers' gating only (as superuser): people read where a key stands.
     "integration.sequence.gate": (NONE, NONE, READ, READ),
     "integration.connect": (NONE, NONE, NONE, "rwc-"),
+    # Configuration packages, plant templates and the environment tag: managers only; the
+    # record of each import is read by people and written by the import alone.
+    "integration.package.export": (NONE, NONE, NONE, "rwc-"),
+    "integration.package.import": (NONE, NONE, NONE, "rwc-"),
+    "integration.package.import.line": (NONE, NONE, NONE, ALL),
+    "integration.package.history": (NONE, NONE, READ, READ),
+    "integration.plant.template": (NONE, NONE, NONE, "rwc-"),
+    "integration.environment.tag": (NONE, NONE, NONE, "rwc-"),
 }
 # Connector models: readable by integration users, changed by managers only.
 CONNECTOR_RIGHTS = (NONE, NONE, READ, ALL)
@@ -94,6 +103,14 @@ METHODS = {
     ("integration.exception.ignore", "action_ignore"): (USERS, ()),
     ("integration.xref.import", "action_import"): (MANAGERS, ()),
     ("integration.connect", "action_connect"): (MANAGERS, ()),
+    ("integration.flow", "action_apply_imported_changes"): (MANAGERS, ()),
+    ("integration.flow", "action_discard_imported_changes"): (MANAGERS, ()),
+    ("integration.package.export", "action_export"): (MANAGERS, ()),
+    ("integration.package.import", "action_preview"): (MANAGERS, ()),
+    ("integration.package.import", "action_apply"): (MANAGERS, ()),
+    ("integration.package.import", "action_back"): (MANAGERS, ()),
+    ("integration.plant.template", "action_preview"): (MANAGERS, ()),
+    ("integration.environment.tag", "action_set"): (MANAGERS, ()),
 }
 # Tested with the production guard it belongs to (issue 12, item 1), not here.
 ELSEWHERE = {("integration.endpoint", "action_declare_production_database")}
@@ -131,6 +148,9 @@ class TestSecurityMatrix(TransactionCase):
         cls.message.write({"state": "failed", "error": "bad"})
         cls.exception = cls.env["integration.exception"]._record_failure(
             cls.message, "validation", "bad"
+        )
+        cls.package = package_format.dumps(
+            cls.env["integration.package"]._export(cls.env.company, cls.endpoint)
         )
         cls.mapping = cls.env["integration.mapping"].create(
             {
@@ -242,6 +262,17 @@ class TestSecurityMatrix(TransactionCase):
                 "match_field_id": self.env["ir.model.fields"]._get("res.partner", "ref").id,
                 "file": base64.b64encode(b"code,value\nC1,R1\n"),
             },
+            "integration.package.export": {"company_id": self.env.company.id},
+            "integration.package.import": {
+                "package_file": base64.b64encode(self.package),
+                "company_id": self.env.company.id,
+            },
+            "integration.plant.template": {
+                "source_company_id": self.env.company.id,
+                "target_company_id": self.env.company.id,
+                "code_to": "MX_COPY_",
+            },
+            "integration.environment.tag": {"tag": "development"},
             "integration.connect": {
                 "system_type": self.env["integration.catalog.entry"]
                 .search([], limit=1)
