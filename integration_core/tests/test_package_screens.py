@@ -3,7 +3,7 @@ import base64
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..lib import package_format
-from .browser_capture import SCREENSHOTS_ENV, capture, save
+from .browser_capture import IMAGES_ENV, SCREENSHOTS_ENV, capture, save
 from .common import with_encryption_key
 from .package_common import MANAGER, plant_configuration
 
@@ -86,9 +86,11 @@ class TestPackageScreens(HttpCase):
             " && document.querySelector('.modal').innerText.includes('comes from a production')"
             % len(wizard.line_ids)
         )
-        self.shoot(
+        image = self.shoot(
             "package-import-preview.png", ready, dialog("Import configuration", IMPORT, wizard.id)
         )
+        self.assertLess(len(image), 300 * 1024, "a README image stays small")
+        save("package-import-preview.png", image, IMAGES_ENV)
 
     def test_export_template_and_environment_screens(self):
         wizard = (

@@ -46,7 +46,7 @@ class TestPackageSecurity(SecurityCase):
         # Only the plants the manager works for.
         elsewhere = self.rpc("manager", EXPORT, "create", {"company_id": self.plant_b.id})
         export_b = partial(self.rpc, "manager", EXPORT, "action_export", [elsewhere])
-        self.assertFault(export_b, 4, "You do not work for Plant B")
+        self.assertFault(export_b, 4, "only work on the plants (companies) you belong to")
         document = json.loads(base64.b64decode(read["package_file"]))
         self.assertIn("SP1_ERP", [e["code"] for e in document["sections"]["endpoints"]])
 

@@ -89,3 +89,15 @@ class TestPlantTemplate(PackageCase):
             sorted(importer.line_ids.mapped("name")),
             ["NEW_PK1_WMS", "NEW_PK1_WMS / stock.level", "res.partner / -"],
         )
+
+    def test_new_plant_from_a_company_or_an_endpoint(self):
+        """The company's and the endpoint's forms open the wizard on their plant."""
+        action = self.env.ref("integration_core.integration_plant_template_action")
+        for model, context in (
+            ("res.company", "'default_source_company_id': id"),
+            ("integration.endpoint", "'default_endpoint_ids': [id]"),
+        ):
+            arch = self.env[model].with_user(self.manager).get_views([(False, "form")])
+            form = arch["views"]["form"]["arch"]
+            self.assertIn(f'name="{action.id}"', form, model)
+            self.assertIn(context, form, model)

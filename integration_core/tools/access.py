@@ -41,9 +41,8 @@ def require_companies(env, companies):
     """AccessError unless the caller belongs to every one of ``companies`` (a plant)."""
     if env.su:
         return
-    foreign = companies - env.user.company_ids
-    if foreign:
-        raise AccessError(_("You do not work for %s.", ", ".join(foreign.mapped("name"))))
+    if companies - env.user.company_ids:
+        raise AccessError(_("You may only work on the plants (companies) you belong to."))
 
 
 def bound_endpoint_ids(env, user_id):
