@@ -158,13 +158,19 @@ def _check_key_part(what, value, key_fields):
 
 def _check_references(content, sections):
     """Every endpoint and flow an item names must be in the package: nothing points outside."""
+    for name, (key_fields, section_label) in sections.items():
+        for item in content.get(name, []):
+            what = f"{section_label} {label(item_key(item, key_fields))}"
+            codes = ("code",) if name in ("endpoints", "flows") else ()
+            for field_name in codes + ("endpoint", "flow"):
+                if field_name in item and not isinstance(item[field_name], str | None):
+                    raise PackageError(f"{what}: {field_name} must be a code (a text).")
     endpoints = {item.get("code") for item in content.get("endpoints", [])}
     flows = {(item.get("endpoint"), item.get("code")) for item in content.get("flows", [])}
     for name, (key_fields, section_label) in sections.items():
-        items = content.get(name, [])
         if name == "endpoints":
             continue
-        for item in items:
+        for item in content.get(name, []):
             what = f"{section_label} {label(item_key(item, key_fields))}"
             endpoint = item.get("endpoint")
             if endpoint is not None and endpoint not in endpoints:

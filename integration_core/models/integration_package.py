@@ -11,6 +11,7 @@ import psycopg2
 
 from odoo import api, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.translate import translate_sql_constraint
 
 from ..lib import package_format
 from ..lib.package_format import PackageError, Target
@@ -127,10 +128,19 @@ class IntegrationPackage(models.AbstractModel):
             with self.env.cr.savepoint():
                 for change in changes:
                     sections[change.section]._package_apply(change, target)
-                self.env.flush_all()
+                    self.env.flush_all()  # a refusal names the record it comes from
         except (UserError, ValidationError, psycopg2.IntegrityError) as error:
             what = sections[change.section]._package_what(change.item)
-            message = getattr(error, "args", [str(error)])[0]
+            message = self._error_sentence(error)
             raise UserError(
                 self.env._("Nothing was imported. %(what)s: %(error)s", what=what, error=message)
             ) from None
+
+    @api.model
+    def _error_sentence(self, error):
+        """What went wrong, in the words of the model (a constraint's own message)."""
+        if isinstance(error, psycopg2.IntegrityError):
+            name = error.diag.constraint_name
+            if name in self.env.registry._sql_constraints:
+                return translate_sql_constraint(self.env.cr, name, self.env.lang or "en_US")
+        return error.args[0] if error.args else str(error)

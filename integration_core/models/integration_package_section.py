@@ -146,6 +146,8 @@ class IntegrationPackageSection(models.AbstractModel):
                 self.env, field.comodel_name, value, target.company
             )
             return record.id or False, problem
+        if value is None and field.required:
+            raise PackageError(f"{what}: must be given.")
         if value is None and field.type not in ("boolean", "integer", "float"):
             return False, None
         if field.type == "boolean":

@@ -50,3 +50,4 @@ from . import test_package_security
 from . import test_plant_template
 from . import test_environment_tag
 from . import test_package_screens
+from . import test_package_fuzz

@@ -66,6 +66,11 @@ class TestPackageFormat(BaseCase):
         self.assertRefused(package(endpoints=[{"code": "A\nB"}]), "control character")
         self.assertRefused(package(endpoints=[{"code": "A" * 256}]), "longer than 255")
         self.assertRefused(package(endpoints=[{"code": ["A"]}]), "must be codes or numbers")
+        self.assertRefused(package(endpoints=[{"code": 7}]), "Endpoint 7: code must be a code")
+        self.assertRefused(
+            package(endpoints=[ENDPOINT], flows=[dict(FLOW, endpoint={"code": "P1_MES"})]),
+            "Flow P1_MES / work_order.release: endpoint must be a code (a text).",
+        )
 
     def test_nothing_points_outside_the_package(self):
         self.assertRefused(

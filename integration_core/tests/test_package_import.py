@@ -227,6 +227,18 @@ class TestPackageImport(PackageCase):
             )
         )
 
+    def test_a_value_the_database_refuses_is_one_sentence_and_nothing_is_imported(self):
+        document = self.document(self.export())
+        document["sections"]["flows"][1]["batch_size"] = 0
+        document["sections"]["flows"][0]["max_attempts"] = 3
+        wizard = self.importer(package_format.dumps(document))
+        with self.assertRaisesRegex(
+            UserError,
+            "Nothing was imported. Flow PK1_ERP / orders.out: The batch size must be positive.",
+        ):
+            wizard.action_apply()
+        self.assertEqual(self.config["orders"].batch_size, 100)
+
     def test_an_endpoint_code_of_another_plant_is_never_taken_over(self):
         wizard = self.importer(self.export(), company=self.plant_2)
         action, details = self.lines(wizard)[("Endpoint", "PK1_ERP")]
@@ -281,6 +293,10 @@ class TestPackageImport(PackageCase):
         self.assertRefused(
             edited(lambda d: d["sections"]["mappings"][0]["lines"].append({"source": "x"})),
             "line 4: a line is an object with a target",
+        )
+        self.assertRefused(
+            edited(lambda d: d["sections"]["alert_rules"][0].update(condition=None)),
+            "Alert rule PK1_ERP / item.master / Item backlog, condition: must be given",
         )
         self.assertRefused(b"\x00\x01binary", "not valid JSON")
         with self.assertRaisesRegex(UserError, "Choose a package file first"):

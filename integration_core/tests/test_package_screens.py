@@ -121,3 +121,40 @@ class TestPackageScreens(HttpCase):
             " && !!document.querySelector('.modal .o_field_radio')",
             "integration_core.integration_environment_tag_action",
         )
+
+    def test_first_steps_the_record_and_a_flow_with_imported_changes(self):
+        self.shoot(
+            "package-export-choose.png",
+            "!!document.querySelector('.modal') &&"
+            " document.querySelector('.modal').innerText.includes('to one JSON file')",
+            "integration_core.integration_package_export_action",
+        )
+        self.shoot(
+            "package-import-upload.png",
+            "!!document.querySelector('.modal .o_field_binary') &&"
+            " document.querySelector('.modal').innerText.includes('nothing changes until')",
+            "integration_core.integration_package_import_action",
+        )
+        self.shoot(
+            "package-history-empty.png",
+            "!!document.querySelector('.o_view_nocontent')",
+            "integration_core.integration_package_history_action",
+        )
+        wizard = self.preview()
+        self.config["items"].write({"retry_cap_seconds": 60})
+        wizard.action_preview()
+        wizard.action_apply()
+        self.shoot(
+            "package-history.png",
+            "document.querySelectorAll('.o_form_view .o_field_text').length >= 1 &&"
+            " document.querySelector('.o_form_view').innerText.includes('create: Flow')",
+            url=f"/odoo/action-integration_core.integration_package_history_action/"
+            f"{wizard.history_id.id}",
+        )
+        self.shoot(
+            "flow-imported-changes.png",
+            "!!document.querySelector('.o_form_view .alert-warning') &&"
+            " document.querySelector('.o_form_view').innerText.includes("
+            "'Retry cap (seconds): 60 -> 3600')",
+            url=f"/odoo/action-integration_core.integration_flow_action/{self.config['items'].id}",
+        )

@@ -112,7 +112,10 @@ class IntegrationPackageImport(models.TransientModel):
         access.require_companies(self.env, self.company_id)
         if not self.package_file:
             raise UserError(self.env._("Choose a package file first."))
-        raw = base64.b64decode(self.package_file)
+        try:
+            raw = base64.b64decode(self.package_file, validate=True)
+        except ValueError:  # binascii.Error: not what a file upload sends
+            raise UserError(self.env._("The file could not be read: upload it again.")) from None
         Package = self.env["integration.package"]
         try:
             document, notes = Package._read(raw)
