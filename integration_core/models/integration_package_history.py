@@ -3,6 +3,7 @@
 from odoo import fields, models
 
 ORIGINS = [("file", "Package file"), ("template", "Plant template")]
+ENVIRONMENTS = [("development", "Development"), ("test", "Test"), ("production", "Production")]
 
 
 class IntegrationPackageHistory(models.Model):
@@ -22,12 +23,16 @@ class IntegrationPackageHistory(models.Model):
     checksum = fields.Char(string="File SHA-256", required=True, readonly=True)
     package_file = fields.Binary(string="File", attachment=True, readonly=True)
     source_plant = fields.Char(string="From plant", readonly=True)
-    source_environment = fields.Char(string="From environment", readonly=True)
-    target_environment = fields.Char(string="Into environment", readonly=True)
+    source_environment = fields.Selection(ENVIRONMENTS, string="From environment", readonly=True)
+    target_environment = fields.Selection(ENVIRONMENTS, string="Into environment", readonly=True)
     format_version = fields.Integer(readonly=True)
     modules = fields.Text(string="Module versions", readonly=True)
     created_count = fields.Integer(string="Created", readonly=True)
     changed_count = fields.Integer(string="Changed", readonly=True)
     unchanged_count = fields.Integer(string="Unchanged", readonly=True)
-    skipped_count = fields.Integer(string="Skipped or left as they were", readonly=True)
+    skipped_count = fields.Integer(
+        string="Skipped",
+        readonly=True,
+        help="Records skipped (the reason is in What was done) or left as they were by choice.",
+    )
     details = fields.Text(string="What was done", readonly=True)
