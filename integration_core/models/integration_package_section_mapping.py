@@ -185,10 +185,19 @@ class IntegrationPackageSectionMapping(models.AbstractModel):
         self._package_create_lines(record, change.item.get("lines", []))
 
     def _package_create_lines(self, mapping, lines, parent=None):
-        Line = self.env["integration.mapping.line"]
-        for number, line in enumerate(lines, 1):
-            values = {name: line.get(name) or False for name in LINE_TEXTS + LINE_FLAGS}
-            record = Line.create(
-                dict(values, mapping_id=mapping.id, parent_id=parent and parent.id, sequence=number)
-            )
+        """Create ``lines`` (one create per level of nesting) and their nested lines."""
+        if not lines:
+            return
+        records = self.env["integration.mapping.line"].create(
+            [
+                dict(
+                    {name: line.get(name) or False for name in LINE_TEXTS + LINE_FLAGS},
+                    mapping_id=mapping.id,
+                    parent_id=parent and parent.id,
+                    sequence=number,
+                )
+                for number, line in enumerate(lines, 1)
+            ]
+        )
+        for record, line in zip(records, lines, strict=True):
             self._package_create_lines(mapping, line.get("lines", []), record)
