@@ -1,7 +1,7 @@
 {
     "name": "Integration Core",
     "summary": "Endpoints, flows, a durable message queue, exceptions and a connector kit",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Manufacturing/Integration",
     "author": "Manufacturing Integration contributors",
     "license": "LGPL-3",
@@ -12,6 +12,7 @@
         "security/ir.model.access.csv",
         "security/integration_cockpit_security.xml",
         "security/integration_reconciliation_security.xml",
+        "security/integration_package_security.xml",
         "data/ir_cron.xml",
         "data/ir_cron_cockpit.xml",
         "data/ir_cron_reconciliation.xml",
@@ -30,6 +31,7 @@
         "views/integration_monitoring_views.xml",
         "views/integration_connect_views.xml",
         "views/integration_reconciliation_views.xml",
+        "views/integration_package_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -1,7 +1,7 @@
 {
     "name": "Integration MES",
     "summary": "Work orders down to the plant MES; production results and events up",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Manufacturing/Integration",
     "author": "Manufacturing Integration contributors",
     "license": "LGPL-3",

@@ -3,9 +3,11 @@
 HTTP, XML-RPC / JSON-RPC (``enqueue_external``, ``enqueue_outbound``), the AMQP consumer and its
 scheduled pull, the file drop and the Python API (``enqueue`` / ``enqueue_batch``) all queue
 through ``integration.message._enqueue_target``, which checks every item here before anything
-is stored. A refusal is an ``InputError`` naming the item of the batch and the reason; each
-path turns it into its own answer (HTTP 400, an RPC ValidationError, a dead-lettered broker
-message, a file in error/). README.rst (External API, Input limits) documents this table.
+is stored. Uploaded JSON documents (configuration packages) are read by
+``load_json_document`` with the same limits. A refusal is an ``InputError`` naming the item of
+the batch and the reason; each path turns it into its own answer (HTTP 400, an RPC
+ValidationError, a dead-lettered broker message, a file in error/). README.rst (External API,
+Input limits) documents this table.
 """
 
 import json
@@ -94,6 +96,33 @@ def encode_payload(payload, max_bytes=MAX_BODY_BYTES):
     if len(encoded) > max_bytes:
         raise InputError(f"The payload is over {max_bytes} bytes.")
     return text, encoded
+
+
+def load_json_document(raw, what, max_bytes=MAX_BODY_BYTES):
+    """The JSON document in ``raw`` (bytes of an uploaded file), within the limits.
+
+    InputError when it is over ``max_bytes``, not UTF-8, not JSON, nested past ``MAX_DEPTH``
+    (however deep: Python's parser gives up past about a thousand levels) or holding what
+    ``check_json_value`` refuses (NaN, Infinity, integers past 64 bits, NUL, lone surrogates).
+    """
+    if len(raw) > max_bytes:
+        raise InputError(f"{what} is over {max_bytes} bytes.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{what} is not UTF-8 text.") from None
+    try:
+        document = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise InputError(f"{what} is nested deeper than {MAX_DEPTH} levels.") from None
+    except ValueError as error:
+        raise InputError(f"{what} is not valid JSON ({error}).") from None
+    check_json_value(document, what)
+    return document
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def check_json_value(value, what="the value"):

@@ -2,6 +2,7 @@ from . import integration_api_cache_mixin
 from . import integration_endpoint
 from . import integration_api_key
 from . import integration_flow
+from . import integration_flow_package
 from . import integration_message
 from . import integration_message_api
 from . import integration_message_attempt
@@ -37,3 +38,13 @@ from . import integration_reconciliation_line
 from . import integration_reconciliation_chunk
 from . import integration_reconciliation_engine
 from . import integration_reconciliation_cards
+from . import integration_package_section
+from . import integration_package_section_endpoint
+from . import integration_package_section_flow
+from . import integration_package_section_mapping
+from . import integration_package_section_value_map
+from . import integration_package_section_ownership
+from . import integration_package_section_alert_rule
+from . import integration_package
+from . import integration_package_history
+from . import ir_http

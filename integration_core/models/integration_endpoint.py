@@ -33,7 +33,7 @@ InboundRoute = namedtuple(
 class IntegrationEndpoint(models.Model):
     _name = "integration.endpoint"
     _description = "Integration Endpoint"
-    _inherit = ["mail.thread", "integration.api.cache.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "integration.api.cache.mixin"]
     _api_cache_fields = {"code", "active", "company_id", "rate_limit_per_minute"}
     _order = "sequence, code"
 
@@ -399,12 +399,7 @@ class IntegrationEndpoint(models.Model):
             return
         params = self.env["ir.config_parameter"].sudo()
         if not params.get_param(production_guard.PRODUCTION_UUID_PARAM):
-            self._record_production_database()
-
-    def _record_production_database(self):
-        params = self.env["ir.config_parameter"].sudo()
-        params.set_param(production_guard.PRODUCTION_UUID_PARAM, params.get_param("database.uuid"))
-        params.set_param(production_guard.PRODUCTION_NAME_PARAM, self.env.cr.dbname)
+            production_guard.record_production_database(self.env)
 
     def _check_may_send(self):
         """Refuse to call a production endpoint from any database but production."""
@@ -432,21 +427,7 @@ class IntegrationEndpoint(models.Model):
         if not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(_("Only an Integration Manager may declare the production database."))
         self.check_access("write")
-        configured = production_guard.configured_production_database()
-        if configured != self.env.cr.dbname:
-            raise UserError(
-                _(
-                    "The server configuration must name this database (%(db)s) as production "
-                    "first: set %(option)s in its configuration file or %(env)s in its "
-                    "environment (now: %(configured)s).",
-                    db=self.env.cr.dbname,
-                    option=production_guard.PRODUCTION_DATABASE_OPTION,
-                    env=production_guard.PRODUCTION_DATABASE_ENV,
-                    configured=configured or _("none"),
-                )
-            )
-        self._record_production_database()
-        self.env["ir.config_parameter"].sudo().set_param("database.is_neutralized", False)
+        production_guard.declare_production_database(self.env)
         body = _(
             "%(user)s declared this database (%(db)s) the production database on %(when)s UTC.",
             user=self.env.user.name,

@@ -51,3 +51,11 @@ from . import test_lib_compression
 from . import test_http_compression
 from . import test_amqp_compression
 from . import test_outbound_compression
+from . import test_lib_package_format
+from . import test_package_export
+from . import test_package_import
+from . import test_package_security
+from . import test_plant_template
+from . import test_environment_tag
+from . import test_package_screens
+from . import test_package_fuzz

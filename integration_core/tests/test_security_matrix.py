@@ -12,6 +12,7 @@ from odoo import models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
+from ..lib import package_format
 from .common import with_encryption_key
 
 SUITE = ("integration_core", "integration_mes", "integration_wms", "integration_legacy_erp")
@@ -58,6 +59,14 @@ CORE_RIGHTS = {
     "integration.reconciliation.line": (NONE, NONE, READ, READ),
     "integration.reconciliation.chunk": (NONE, NONE, READ, READ),
     "integration.reconciliation.decide": (NONE, NONE, NONE, ALL),
+    # Configuration packages, plant templates and the environment tag: managers only; the
+    # record of each import is read by people and written by the import alone.
+    "integration.package.export": (NONE, NONE, NONE, "rwc-"),
+    "integration.package.import": (NONE, NONE, NONE, "rwc-"),
+    "integration.package.import.line": (NONE, NONE, NONE, ALL),
+    "integration.package.history": (NONE, NONE, READ, READ),
+    "integration.plant.template": (NONE, NONE, NONE, "rwc-"),
+    "integration.environment.tag": (NONE, NONE, NONE, "rwc-"),
 }
 # Connector models: readable by integration users, changed by managers only.
 CONNECTOR_RIGHTS = (NONE, NONE, READ, ALL)
@@ -105,6 +114,14 @@ METHODS = {
     ("integration.reconciliation.run", "action_view_lines"): (USERS, ()),
     ("integration.reconciliation.line", "action_open_decision"): (MANAGERS, ()),
     ("integration.reconciliation.decide", "action_confirm"): (MANAGERS, ()),
+    ("integration.flow", "action_apply_imported_changes"): (MANAGERS, ()),
+    ("integration.flow", "action_discard_imported_changes"): (MANAGERS, ()),
+    ("integration.package.export", "action_export"): (MANAGERS, ()),
+    ("integration.package.import", "action_preview"): (MANAGERS, ()),
+    ("integration.package.import", "action_apply"): (MANAGERS, ()),
+    ("integration.package.import", "action_back"): (MANAGERS, ()),
+    ("integration.plant.template", "action_preview"): (MANAGERS, ()),
+    ("integration.environment.tag", "action_set"): (MANAGERS, ()),
 }
 # Tested with the production guard it belongs to (issue 12, item 1), not here.
 ELSEWHERE = {("integration.endpoint", "action_declare_production_database")}
@@ -156,6 +173,9 @@ class TestSecurityMatrix(TransactionCase):
         )
         cls.line = cls.env["integration.reconciliation.line"].create(
             {"run_id": cls.recon_run.id, "company_id": cls.recon_run.company_id.id, "key": "K1"}
+        )
+        cls.package = package_format.dumps(
+            cls.env["integration.package"]._export(cls.env.company, cls.endpoint)
         )
         cls.mapping = cls.env["integration.mapping"].create(
             {
@@ -268,6 +288,17 @@ class TestSecurityMatrix(TransactionCase):
                 "file": base64.b64encode(b"code,value\nC1,R1\n"),
             },
             "integration.reconciliation.decide": {"run_id": self.recon_run.id},
+            "integration.package.export": {"company_id": self.env.company.id},
+            "integration.package.import": {
+                "package_file": base64.b64encode(self.package),
+                "company_id": self.env.company.id,
+            },
+            "integration.plant.template": {
+                "source_company_id": self.env.company.id,
+                "target_company_id": self.env.company.id,
+                "code_to": "MX_COPY_",
+            },
+            "integration.environment.tag": {"tag": "development"},
             "integration.connect": {
                 "system_type": self.env["integration.catalog.entry"]
                 .search([], limit=1)

@@ -37,6 +37,14 @@ def require_integration_user(env, what):
         raise AccessError(_("Only integration users and managers may %s.", what))
 
 
+def require_companies(env, companies):
+    """AccessError unless the caller belongs to every one of ``companies`` (a plant)."""
+    if env.su:
+        return
+    if companies - env.user.company_ids:
+        raise AccessError(_("You may only work on the plants (companies) you belong to."))
+
+
 def bound_endpoint_ids(env, user_id):
     """Ids of the endpoints a service account may enqueue on: those it has an active API key
     for, and those whose signed requests it receives (the endpoint's service account)."""

@@ -2,6 +2,7 @@
 
 import os
 
+from odoo.exceptions import UserError
 from odoo.tools import config
 
 PRODUCTION_UUID_PARAM = "integration.production_database_uuid"
@@ -42,3 +43,33 @@ def copy_refusal(env):
     if params.get_param(PRODUCTION_NAME_PARAM) != env.cr.dbname:
         return "this database is a copy of the production database (another database name)."
     return None
+
+
+def record_production_database(env):
+    """Record this database's name and uuid as production's."""
+    params = env["ir.config_parameter"].sudo()
+    params.set_param(PRODUCTION_UUID_PARAM, params.get_param("database.uuid"))
+    params.set_param(PRODUCTION_NAME_PARAM, env.cr.dbname)
+
+
+def declare_production_database(env):
+    """This database is (now) production: record it and clear ``database.is_neutralized``.
+
+    The caller has checked the caller's group. UserError unless the server configuration names
+    this database first: a copy can never declare itself production.
+    """
+    configured = configured_production_database()
+    if configured != env.cr.dbname:
+        raise UserError(
+            env._(
+                "The server configuration must name this database (%(db)s) as production "
+                "first: set %(option)s in its configuration file or %(env)s in its "
+                "environment (now: %(configured)s).",
+                db=env.cr.dbname,
+                option=PRODUCTION_DATABASE_OPTION,
+                env=PRODUCTION_DATABASE_ENV,
+                configured=configured or env._("none"),
+            )
+        )
+    record_production_database(env)
+    env["ir.config_parameter"].sudo().set_param("database.is_neutralized", False)

@@ -4,3 +4,8 @@ from . import integration_exception_ignore
 from . import integration_mapping_preview
 from . import integration_connect
 from . import integration_reconciliation_decide
+from . import integration_package_export
+from . import integration_package_import
+from . import integration_package_import_line
+from . import integration_plant_template
+from . import integration_environment_tag

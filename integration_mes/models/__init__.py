@@ -12,3 +12,5 @@ from . import integration_handler_mes_work_order
 from . import integration_handler_mes_performance
 from . import integration_handler_mes_equipment
 from . import integration_handler_mes_quality
+from . import integration_package_section_endpoint
+from . import integration_package_section_mes_route

@@ -6,3 +6,5 @@ from . import test_e2e_http
 from . import test_e2e_amqp
 from . import test_equipment_quality
 from . import test_schemas
+from . import test_package_routes
+from . import test_package_round_trip
