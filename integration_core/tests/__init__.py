@@ -12,6 +12,7 @@ from . import test_value_map
 from . import test_http_api
 from . import test_rpc_api
 from . import test_lib_backoff
+from . import test_lib_schedule
 from . import test_lib_signing
 from . import test_lib_crypto
 from . import test_lib_circuit
