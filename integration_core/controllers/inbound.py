@@ -29,7 +29,7 @@ from odoo.http import request
 from odoo.service import model as service_model
 from odoo.tools import SQL
 
-from ..lib import signing
+from ..lib import signing, sunset
 from ..lib.inbound_api import (
     ApiError,
     RateLimiter,
@@ -177,6 +177,9 @@ class InboundApi(http.Controller):
         self._check_service_account(env, user_id, route)
         if route.flow_state != "active":
             raise ApiError(403, "flow_inactive", f"Flow {flow_code} does not accept messages now.")
+        refusal = sunset.refusal(endpoint_code, flow_code, route.sunset_date)
+        if refusal:
+            raise ApiError(410, "flow_sunset", refusal)
         _rate_limiter.check(route.endpoint_id, route.rate_limit_per_minute)
         payloads, _is_batch = parse_messages(raw)
         key = optional_header(http_request.headers, "Idempotency-Key")

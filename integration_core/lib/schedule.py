@@ -140,7 +140,8 @@ def open_interval(now, ranges=(), freezes=()):
     for as long as is known, ``closes`` None when no end is foreseen; ``(NEVER, None)`` when
     an open-ended freeze holds it.
     """
-    freezes = [(start, end) for start, end in freezes if end is None or end > start]
+    # A freeze lifted the second it was set holds nothing but still says since when it is open.
+    freezes = [(start, end) for start, end in freezes if end is None or end >= start]
     moment = now
     for _step in range(len(freezes) + 2):  # each step moves past one freeze
         window = _window_at(ranges, moment)

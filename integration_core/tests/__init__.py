@@ -44,3 +44,6 @@ from . import test_cockpit_screenshots
 from . import test_production_guard
 from . import test_faults
 from . import test_layering
+from . import test_schedule
+from . import test_schedule_api
+from . import test_sunset

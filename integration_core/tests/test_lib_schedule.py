@@ -22,7 +22,7 @@ def nightly(tz="Europe/Berlin", days=WEEKNIGHTS, start=22.0, end=4.0):
 
 
 @tagged("post_install", "-at_install")
-class TestWeeklyRanges(BaseCase):
+class TestScheduleRanges(BaseCase):
     def test_a_range_over_midnight_ends_the_next_day_in_its_time_zone(self):
         opens, closes = open_interval(MONDAY_NOON, [nightly()])
         # Monday 22:00 to Tuesday 04:00 in Berlin.
@@ -84,7 +84,7 @@ class TestWeeklyRanges(BaseCase):
 
 
 @tagged("post_install", "-at_install")
-class TestFreezes(BaseCase):
+class TestScheduleFreezes(BaseCase):
     def test_an_open_ended_freeze_holds_until_lifted(self):
         freeze = (datetime(2025, 12, 1, 8), None)
         self.assertEqual(open_interval(MONDAY_NOON, freezes=[freeze]), (NEVER, None))
@@ -114,6 +114,10 @@ class TestFreezes(BaseCase):
         freeze = (datetime(2025, 12, 1, 20), datetime(2025, 12, 2, 1))
         opens, closes = open_interval(MONDAY_NOON, [nightly()], [freeze])
         self.assertEqual((opens, closes), (datetime(2025, 12, 2, 1), datetime(2025, 12, 2, 3)))
+
+    def test_a_freeze_lifted_the_second_it_was_set_still_dates_the_opening(self):
+        instant = (MONDAY_NOON, MONDAY_NOON)
+        self.assertEqual(open_interval(MONDAY_NOON, freezes=[instant]), (MONDAY_NOON, None))
 
     def test_overlapping_freezes_hold_until_the_last_ends(self):
         freezes = [

@@ -53,6 +53,12 @@ CORE_RIGHTS = {
     # Written by the handlers' gating only (as superuser): people read where a key stands.
     "integration.sequence.gate": (NONE, NONE, READ, READ),
     "integration.connect": (NONE, NONE, NONE, "rwc-"),
+    # Managers configure windows and freezes (kept as history: never deleted) and extend
+    # temporary flows (an insert-only history); integration users read them all.
+    "integration.window": (NONE, NONE, READ, ALL),
+    "integration.freeze": (NONE, NONE, READ, "rwc-"),
+    "integration.sunset.extension": (NONE, NONE, READ, "r-c-"),
+    "integration.sunset.report": (NONE, NONE, READ, READ),
 }
 # Connector models: readable by integration users, changed by managers only.
 CONNECTOR_RIGHTS = (NONE, NONE, READ, ALL)
@@ -70,6 +76,12 @@ METHODS = {
     ("integration.flow", "action_pause"): (MANAGERS, ()),
     ("integration.flow", "action_resume"): (MANAGERS, ()),
     ("integration.flow", "action_view_messages"): (USERS, ()),
+    ("integration.flow", "action_freeze"): (MANAGERS, ()),
+    ("integration.flow", "action_lift_freeze"): (MANAGERS, ()),
+    ("integration.flow", "action_extend_sunset"): (MANAGERS, ()),
+    ("integration.endpoint", "action_freeze"): (MANAGERS, ()),
+    ("integration.endpoint", "action_lift_freeze"): (MANAGERS, ()),
+    ("integration.freeze", "action_lift"): (MANAGERS, ()),
     ("integration.message", "enqueue"): (SERVICE, ("flow", {"ref": "M"})),
     ("integration.message", "enqueue_batch"): (SERVICE, ("flow", [{"payload": {}}])),
     ("integration.message", "enqueue_external"): (SERVICE, ("MX_A", "contacts", {})),
@@ -131,6 +143,9 @@ class TestSecurityMatrix(TransactionCase):
         cls.message.write({"state": "failed", "error": "bad"})
         cls.exception = cls.env["integration.exception"]._record_failure(
             cls.message, "validation", "bad"
+        )
+        cls.freeze = cls.env["integration.freeze"].create(
+            {"flow_id": cls.outbound.id, "name": "Matrix cutover"}
         )
         cls.mapping = cls.env["integration.mapping"].create(
             {
@@ -262,4 +277,5 @@ class TestSecurityMatrix(TransactionCase):
             "integration.message": self.message,
             "integration.mapping": self.mapping,
             "integration.exception": self.exception,
+            "integration.freeze": self.freeze,
         }[model]

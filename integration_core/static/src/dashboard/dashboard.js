@@ -41,6 +41,7 @@ export class IntegrationDashboard extends Component {
         this.state = useState({ data: null });
         this.countLabel = countLabel;
         this.ageLabel = ageLabel;
+        this.momentLabel = (value) => formatDateTime(deserializeDateTime(value));
         onWillStart(() => this.load());
     }
 
@@ -166,6 +167,15 @@ export class IntegrationDashboard extends Component {
             type: "ir.actions.act_window",
             res_model: "integration.endpoint",
             res_id: endpointId,
+            views: [[false, "form"]],
+        });
+    }
+
+    openFreeze(freezeId) {
+        this.action.doAction({
+            type: "ir.actions.act_window",
+            res_model: "integration.freeze",
+            res_id: freezeId,
             views: [[false, "form"]],
         });
     }
