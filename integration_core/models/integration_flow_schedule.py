@@ -68,14 +68,19 @@ class IntegrationFlow(models.Model):
         "endpoint_id.freeze_ids.date_end",
     )
     def _compute_freeze_id(self):
+        return super()._compute_freeze_id()
+
+    def _freeze_in_force(self):
         """Its own freeze in force, else its endpoint's."""
-        super()._compute_freeze_id()
-        endpoint_freezes = self.endpoint_id._freezes_in_effect()
-        for flow in self.filtered(lambda f: not f.freeze_id):
-            flow.freeze_id = endpoint_freezes.get(flow.endpoint_id.id, flow.freeze_id)[:1]
+        in_force = super()._freeze_in_force()
+        of_endpoints = self.endpoint_id._freezes_in_effect()
+        for flow in self:
+            if flow.id not in in_force and flow.endpoint_id.id in of_endpoints:
+                in_force[flow.id] = (of_endpoints[flow.endpoint_id.id][:1], False)
+        return in_force
 
     @api.depends(
-        "process_from", "process_until", "window_ids", "endpoint_id.window_ids", "freeze_id"
+        "process_from", "process_until", "window_ids", "endpoint_id.window_ids", "freeze_note"
     )
     def _compute_hold(self):
         now = fields.Datetime.now()
@@ -84,14 +89,14 @@ class IntegrationFlow(models.Model):
             bounds = (flow.process_from or None, flow.process_until or None)
             if flow.freeze_id:
                 flow.hold_state = "frozen"
-                flow.hold_note = _(
-                    "Frozen by %(user)s since %(since)s %(until)s: %(reason)s",
-                    user=flow.frozen_by_id.name,
-                    since=moment(flow, flow.frozen_since),
-                    until=_("until %s", moment(flow, flow.frozen_until))
-                    if flow.frozen_until
-                    else _("until lifted"),
-                    reason=flow.freeze_reason,
+                flow.hold_note = (
+                    flow.freeze_note
+                    if flow.freeze_is_own
+                    else _(
+                        "%(note)s (its endpoint %(endpoint)s is frozen: lift it there)",
+                        note=flow.freeze_note,
+                        endpoint=flow.endpoint_id.code,
+                    )
                 )
             elif not schedule.is_open(bounds, now):
                 flow.hold_state = "window"

@@ -45,7 +45,7 @@ class IntegrationFreeze(models.Model):
     company_id = fields.Many2one(
         "res.company", compute="_compute_company_id", store=True, index=True
     )
-    target = fields.Char(compute="_compute_target", string="Frozen")
+    target = fields.Char(compute="_compute_target", string="Holds")
     date_start = fields.Datetime(
         string="From", required=True, default=fields.Datetime.now, tracking=True
     )
@@ -212,6 +212,18 @@ class IntegrationFreeze(models.Model):
         if self.state == "lifted":
             return self.date_start, self.lifted_at
         return self.date_start, self.date_end or None
+
+    def _summary(self):
+        """``Frozen by Anna since ... until ...: why`` for the screens."""
+        self.ensure_one()
+        until = _("until %s", moment(self, self.date_end)) if self.date_end else _("until lifted")
+        return _(
+            "Frozen by %(user)s since %(since)s %(until)s: %(reason)s",
+            user=self.user_id.name,
+            since=moment(self, self.date_start),
+            until=until,
+            reason=self.name,
+        )
 
     def _period_text(self):
         until = (

@@ -21,22 +21,39 @@ class IntegrationFreezeTarget(models.AbstractModel):
         string="Freeze in force",
         help="The freeze holding processing now.",
     )
-    frozen_by_id = fields.Many2one(related="freeze_id.user_id", string="Frozen by")
-    frozen_since = fields.Datetime(related="freeze_id.date_start", string="Frozen since")
-    frozen_until = fields.Datetime(related="freeze_id.date_end", string="Frozen until")
-    freeze_reason = fields.Char(related="freeze_id.name", string="Why frozen")
     freeze_is_own = fields.Boolean(
         compute="_compute_freeze_id", help="The freeze in force is this record's own."
     )
+    frozen_by_id = fields.Many2one("res.users", compute="_compute_freeze_id", string="Frozen by")
+    frozen_since = fields.Datetime(compute="_compute_freeze_id", string="Frozen since")
+    frozen_until = fields.Datetime(
+        compute="_compute_freeze_id",
+        string="Frozen until",
+        help="The freeze lifts itself then; empty: until a manager lifts it.",
+    )
+    freeze_reason = fields.Char(compute="_compute_freeze_id", string="Why frozen")
+    freeze_note = fields.Char(compute="_compute_freeze_id", string="Freeze")
 
     def _compute_freeze_id(self):
-        in_effect = self._freezes_in_effect()
+        """The freeze in force (see ``_freeze_in_force``) and what the screens say of it;
+        the inheriting models declare what it depends on."""
+        in_force = self._freeze_in_force()
         for record in self:
-            record.freeze_id = in_effect.get(record.id, self.env["integration.freeze"])[:1]
-            record.freeze_is_own = bool(record.freeze_id)
+            freeze, own = in_force.get(record.id, (self.env["integration.freeze"], False))
+            record.freeze_id = freeze
+            record.freeze_is_own = own
+            record.frozen_by_id = freeze.user_id
+            record.frozen_since = freeze.date_start
+            record.frozen_until = freeze.date_end
+            record.freeze_reason = freeze.name
+            record.freeze_note = freeze._summary() if freeze else False
+
+    def _freeze_in_force(self):
+        """{record id: (the freeze holding it now, whether it is the record's own)}."""
+        return {key: (freezes[:1], True) for key, freezes in self._freezes_in_effect().items()}
 
     def _freezes_in_effect(self):
-        """{record id: its freezes in force now, the one ending last first}."""
+        """{record id: its own freezes in force now, the one ending last first}."""
         freezes = (
             self.env["integration.freeze"]
             .sudo()

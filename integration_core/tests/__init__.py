@@ -47,3 +47,4 @@ from . import test_layering
 from . import test_schedule
 from . import test_schedule_api
 from . import test_sunset
+from . import test_schedule_screens

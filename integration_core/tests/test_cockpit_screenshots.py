@@ -14,6 +14,34 @@ IMAGES_ENV = "INTEGRATION_README_IMAGES"
 PNG_LIMIT = 300 * 1024
 
 
+def capture(case, url, ready, height=800, login="int_user"):
+    """A PNG of ``url`` seen by ``login`` (an integration user) once ``ready`` (JS) holds,
+    taken by the HttpCase ``case`` (its ``cids`` cookie: the companies shown)."""
+    browser = ChromeBrowser(case)
+    try:
+        browser._websocket_request(
+            "Emulation.setDeviceMetricsOverride",
+            params={"width": 1280, "height": height, "deviceScaleFactor": 1, "mobile": False},
+        )
+        case.http_request_key = case.canonical_tag + "_browser_js"
+        case.authenticate(login, login, browser=browser)
+        browser.set_cookie("cids", case.cids, "/", HOST)
+        case.cr.flush()
+        case.cr.clear()
+        browser.navigate_to(case.base_url() + url, wait_stop=True)
+        case.assertTrue(browser._wait_ready(ready), f"{url}: {ready} never held")
+        time.sleep(1.5)  # let counters and bars finish their animation
+        shot = browser._websocket_request("Page.captureScreenshot", params={"format": "png"})
+    finally:
+        browser.stop()
+        case._wait_remaining_requests()
+        case.http_request_key = case.canonical_tag
+    image = base64.b64decode(shot["data"])
+    case.assertTrue(image.startswith(b"\x89PNG"))
+    case.assertLess(len(image), PNG_LIMIT, f"{url}: keep README images small")
+    return image
+
+
 @tagged("post_install", "-at_install")
 class TestCockpitScreenshots(HttpCase):
     """The README's screenshots, taken in Chromium on demo-like data: each screen must show
@@ -33,32 +61,6 @@ class TestCockpitScreenshots(HttpCase):
         )
         cls.cids = "-".join(str(c.id) for c in plants)
 
-    def capture(self, url, ready, height=800):
-        """A PNG of ``url`` seen by an integration user once ``ready`` (JS) holds."""
-        browser = ChromeBrowser(self)
-        try:
-            browser._websocket_request(
-                "Emulation.setDeviceMetricsOverride",
-                params={"width": 1280, "height": height, "deviceScaleFactor": 1, "mobile": False},
-            )
-            self.http_request_key = self.canonical_tag + "_browser_js"
-            self.authenticate("int_user", "int_user", browser=browser)
-            browser.set_cookie("cids", self.cids, "/", HOST)
-            self.cr.flush()
-            self.cr.clear()
-            browser.navigate_to(self.base_url() + url, wait_stop=True)
-            self.assertTrue(browser._wait_ready(ready), f"{url}: {ready} never held")
-            time.sleep(1.5)  # let counters and bars finish their animation
-            shot = browser._websocket_request("Page.captureScreenshot", params={"format": "png"})
-        finally:
-            browser.stop()
-            self._wait_remaining_requests()
-            self.http_request_key = self.canonical_tag
-        image = base64.b64decode(shot["data"])
-        self.assertTrue(image.startswith(b"\x89PNG"))
-        self.assertLess(len(image), PNG_LIMIT, f"{url}: keep README images small")
-        return image
-
     def save(self, name, image):
         folder = os.environ.get(IMAGES_ENV)
         if folder:
@@ -67,18 +69,21 @@ class TestCockpitScreenshots(HttpCase):
             (path / name).write_bytes(image)
 
     def test_readme_screenshots(self):
-        dashboard = self.capture(
+        dashboard = capture(
+            self,
             "/odoo/action-integration_core.integration_dashboard_action",
             "!!document.querySelector('.o_integration_latency .o_latency_row')",
             height=1180,
         )
         self.save("dashboard.png", dashboard)
-        kanban = self.capture(
+        kanban = capture(
+            self,
             "/odoo/action-integration_core.integration_exception_action",
             "document.querySelectorAll('.o_kanban_record:not(.o_kanban_ghost)').length >= 3",
         )
         self.save("exceptions-kanban.png", kanban)
-        card = self.capture(
+        card = capture(
+            self,
             f"/odoo/action-integration_core.integration_exception_action/{self.data['card'].id}",
             "!!document.querySelector('.o_form_view .alert-danger')",
         )
