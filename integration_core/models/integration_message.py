@@ -212,7 +212,15 @@ class IntegrationMessage(models.Model):
             flow = flow.sudo()
         # Managers read it as themselves: record rules apply.
         flow.fetch(
-            ["endpoint_id", "company_id", "direction", "ordering_key_path", "state", "lifecycle"]
+            [
+                "endpoint_id",
+                "company_id",
+                "direction",
+                "ordering_key_path",
+                "state",
+                "lifecycle",
+                "sunset_date",
+            ]
         )
         if not self.env.su:
             self._check_may_enqueue(flow)

@@ -162,7 +162,11 @@ class TestFreezes(ScheduleCase):
         )
         self.assertEqual(self.run_queue(), 0)
         self.assertEqual(set(messages.mapped("state")), {"pending"})
+        queue = self.env.ref("integration_core.ir_cron_process_queue")
+        before = self.env["ir.cron.trigger"].search([("cron_id", "=", queue.id)])
         freeze.with_user(self.manager).action_lift()
+        woken = self.env["ir.cron.trigger"].search([("cron_id", "=", queue.id)]) - before
+        self.assertTrue(woken, "lifting wakes the queue at once")
         self.assertEqual((freeze.state, freeze.lifted_by_id), ("lifted", self.manager))
         self.assertEqual(self.flow.hold_state, "open")
         self.assertTrue(self.posted(self.flow, "Freeze lifted by"))
