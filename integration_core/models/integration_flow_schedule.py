@@ -169,9 +169,9 @@ class IntegrationFlow(models.Model):
             cron_wakeup.trigger_once(queue, at)
         closings = {flow.process_until for flow in self if flow.process_until}
         bounds = [at for at in openings | closings if at > now]
-        holds = self.env.ref("integration_core.ir_cron_refresh_holds", raise_if_not_found=False)
-        if bounds and holds:
-            cron_wakeup.trigger_once(holds, min(bounds))
+        hold_cron = self.env.ref("integration_core.ir_cron_refresh_holds", raise_if_not_found=False)
+        if bounds and hold_cron:
+            cron_wakeup.trigger_once(hold_cron, min(bounds))
 
     @api.model
     def _cron_refresh_holds(self):

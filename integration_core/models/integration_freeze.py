@@ -109,6 +109,8 @@ class IntegrationFreeze(models.Model):
                 dict(vals, user_id=self.env.uid, state="active", lifted_by_id=False)
                 for vals in vals_list
             ]
+            for vals in vals_list:
+                _check_end_ahead(vals)
         freezes = super().create([_whole_seconds(vals) for vals in vals_list])
         for freeze in freezes:
             freeze._post_on_target(freeze._set_text())
@@ -123,8 +125,10 @@ class IntegrationFreeze(models.Model):
                     "the freeze itself: use Lift to end it."
                 )
             )
-        if not self.env.su and self.filtered(lambda f: f.state != "active"):
-            raise UserError(_("A lifted or ended freeze is history: it does not change."))
+        if not self.env.su:
+            if self.filtered(lambda f: f.state != "active"):
+                raise UserError(_("A lifted or ended freeze is history: it does not change."))
+            _check_end_ahead(vals)
         result = super().write(_whole_seconds(vals))
         if {"date_start", "date_end"}.intersection(vals):
             for freeze in self:
@@ -246,6 +250,13 @@ class IntegrationFreeze(models.Model):
         body = Markup("%s<br/>%s") % (text, _("Reason: %s", reason or self.name))
         self.message_post(body=body)
         (self.flow_id or self.endpoint_id).sudo().message_post(body=body)
+
+
+def _check_end_ahead(vals):
+    """A person sets an end that is still ahead: ending a freeze now is lifting it."""
+    end = fields.Datetime.to_datetime(vals.get("date_end"))
+    if end and end <= fields.Datetime.now():
+        raise UserError(_("The end of a freeze must be ahead: use Lift to end it now."))
 
 
 def _whole_seconds(vals):

@@ -38,8 +38,9 @@ Operations manual:
   stored open stretch (``process_from``, ``process_until``, see
   ``integration_flow_schedule.py``) holds the time, so a held flow's messages stay pending,
   untouched, and are claimed in their usual order once it opens; a runner is triggered at each
-  opening. Like a paused flow's, a held backlog is passed over by every claim: its size, not
-  the history, adds to the claim's cost.
+  opening. A claim plan that starts from the flows (per-flow pending index) skips a held or
+  paused flow whole; one that walks the queue in due order passes over its messages: a held
+  backlog's size, never the history, may add to a claim's cost.
 """
 
 import logging
