@@ -112,6 +112,8 @@ def declare_figures(report, workers, history):
     fig("latency_p99", "end-to-end HTTP 202 -> done: p99", "s")
     fig("claim_history", f"claim 100, with {history:,} done messages", "ms",
         ("claim_empty",), ("<=", 2, True))  # fmt: skip
+    fig("claim_held", f"claim 100, {history:,} done, {bench_ours.HELD_PENDING:,} held ahead",
+        "ms", ("claim_empty",))  # fmt: skip
     fig("storage_million", "storage per 1,000,000 done messages", "MiB")
     fig("amqp_ingest", "AMQP ingest, consumer command", "msg/s", ("raw_single",))
     qj = bench_anchors.queue_job_version()

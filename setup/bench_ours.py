@@ -16,6 +16,8 @@ ENQUEUE_BATCH = 500
 CLAIM_SIZE = 100
 CLAIM_REPEATS = 50
 CLAIM_PENDING = 1000
+# Messages of a frozen flow, due before the claimable ones: what every claim passes over.
+HELD_PENDING = 10_000
 PARTNER_POOL = 1000
 QUEUE_CRONS = ("integration_core.ir_cron_process_queue", "integration_core.ir_cron_process_queue_2")
 REMAINING_SQL = "SELECT count(*) FROM integration_message WHERE state IN ('pending', 'processing')"
@@ -238,6 +240,32 @@ class OurQueue:
                 timings.append(time.perf_counter() - started)
                 cr.rollback()
         return statistics.median(timings) * 1000
+
+    def hold_backlog(self, count):
+        """Queue ``count`` messages on a frozen flow, due before every other pending message
+        (the worst place for a claim, which passes over them in its index order)."""
+        with self.registry.cursor() as cr:
+            env = self.env(cr)
+            endpoint = env["integration.endpoint"].browse(self.endpoint_id)
+            self.flows["held"] = self._flow(env, endpoint, "held", "integration.handler.noop")
+            env["integration.freeze"].create(
+                {"flow_id": self.flows["held"], "name": "Benchmark: a held backlog"}
+            )
+        self.enqueue("held", self.payloads("noop", "held", count))
+        self.sql(
+            "UPDATE integration_message SET next_attempt_at = next_attempt_at - interval '1 day'"
+            " WHERE flow_id = %s",
+            (self.flows["held"],),
+        )
+        self.vacuum()
+
+    def cancel_held(self):
+        """The held backlog out of the way of the next measures."""
+        self.sql(
+            "UPDATE integration_message SET state = 'cancelled' WHERE flow_id = %s",
+            (self.flows["held"],),
+        )
+        self.vacuum()
 
     def clear_messages(self):
         self.sql("DELETE FROM integration_message")

@@ -320,6 +320,17 @@ def run_claims(ctx):
     per_million = (ours.storage_bytes() - before) * 1_000_000 / args.history / 2**20
     for _rep in range(args.repeat):
         report.add("claim_history", ours.claim_timing())
+    ours.hold_backlog(bench_ours.HELD_PENDING)
+    for _rep in range(args.repeat):
+        report.add("claim_held", ours.claim_timing())
+    ours.cancel_held()
+    report.note(
+        "claim_held",
+        f"{bench_ours.HELD_PENDING:,} pending messages of a frozen flow, due before the"
+        f" {bench_ours.CLAIM_PENDING:,} claimable ones, beside the {args.history:,} done;"
+        f" median of {bench_ours.CLAIM_REPEATS} claims of {bench_ours.CLAIM_SIZE} per"
+        " repetition",
+    )
     report.sample_load()
     report.add("storage_million", per_million)
     report.note(

@@ -31,7 +31,7 @@ from odoo.http import request
 from odoo.service import model as service_model
 from odoo.tools import SQL
 
-from ..lib import signing
+from ..lib import signing, sunset
 from ..lib.inbound_api import (
     ApiError,
     RateLimiter,
@@ -182,6 +182,9 @@ class InboundApi(http.Controller):
         self._check_service_account(env, user_id, route)
         if route.flow_state != "active":
             raise ApiError(403, "flow_inactive", f"Flow {flow_code} does not accept messages now.")
+        refusal = sunset.refusal(endpoint_code, flow_code, route.sunset_date)
+        if refusal:
+            raise ApiError(410, "flow_sunset", refusal)
         _rate_limiter.check(route.endpoint_id, route.rate_limit_per_minute)
         # Inflated only now: the caller is authenticated (a signature covers the bytes as
         # sent) and counted by the rate limit, so nobody else can make us spend the work.

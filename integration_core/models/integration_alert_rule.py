@@ -5,6 +5,10 @@ message (mailed to the responsible user and group) and schedules one activity fo
 responsible user, or for each member of the responsible group when no user is set. Later checks
 while the condition holds do nothing. When the condition clears, the episode ends: the rule
 says so and marks its open activities done; the next breach is a new episode.
+
+A flow that is frozen, or outside its processing window, is not late: backlog and oldest
+message rules leave its messages out, and once it opens a message's wait counts from the
+opening (``message_stats.processable_backlog``).
 """
 
 from collections import defaultdict
@@ -117,19 +121,19 @@ class IntegrationAlertRule(models.Model):
         return results
 
     def _measure_backlog(self, column, ids, _window):
-        stats = message_stats.backlog(self.env, column, ids)
+        stats = message_stats.processable_backlog(self.env, column, ids)
         results = {}
         for rule in self:
-            count = stats.get(rule._scope()[1], (0, None, 0))[0]
+            count = stats.get(rule._scope()[1], (0, None))[0]
             results[rule] = (count >= max(rule.threshold, 1), float(count))
         return results
 
     def _measure_oldest_pending(self, column, ids, _window):
-        stats = message_stats.backlog(self.env, column, ids)
+        stats = message_stats.processable_backlog(self.env, column, ids)
         now = fields.Datetime.now()
         results = {}
         for rule in self:
-            oldest = stats.get(rule._scope()[1], (0, None, 0))[1]
+            oldest = stats.get(rule._scope()[1], (0, None))[1]
             minutes = (now - oldest).total_seconds() / 60 if oldest else 0.0
             limit = rule.threshold or rule.flow_id.sla_minutes
             results[rule] = (bool(limit) and minutes > limit, minutes)

@@ -45,6 +45,7 @@ class IntegrationDashboard(models.AbstractModel):
             "plants": self._plants(endpoints),
             "exceptions": self._exceptions(),
             "circuits": self._circuits(endpoints),
+            "freezes": self._freezes(),
             "paused_flows": self._flow_rows(self._paused_flows()),
             "sunset_flows": self._flow_rows(self._sunset_flows(now), sunset=True),
             "throughput": self._throughput(endpoints, since),
@@ -64,6 +65,7 @@ class IntegrationDashboard(models.AbstractModel):
                 ["__count"],
             )
         )
+        frozen = endpoints._freezes_in_effect()
         plants = {}
         for endpoint in endpoints:
             plant = plants.setdefault(
@@ -76,16 +78,19 @@ class IntegrationDashboard(models.AbstractModel):
                     traffic.get(endpoint.id, {"inbound": 0, "outbound": 0, "failed": 0}),
                     backlog.get(endpoint.id, {}),
                     open_cards.get(endpoint, 0),
+                    frozen=endpoint.id in frozen,
                 )
             )
         return sorted(plants.values(), key=lambda plant: plant["name"])
 
     @api.model
-    def _endpoint_row(self, endpoint, traffic, backlog, open_exceptions):
+    def _endpoint_row(self, endpoint, traffic, backlog, open_exceptions, frozen=False):
         failed_now = backlog.get("failed", 0)
         over_sla = backlog.get("over_sla", 0)
         if endpoint.circuit_state == "open":
             status, label = "danger", _("Down: circuit open")
+        elif frozen:
+            status, label = "info", _("Frozen")
         elif failed_now or over_sla or open_exceptions:
             status, label = "warning", _("Needs attention")
         elif not (traffic["inbound"] or traffic["outbound"] or backlog.get("count")):
@@ -104,6 +109,7 @@ class IntegrationDashboard(models.AbstractModel):
             "backlog": backlog.get("count", 0),
             "oldest_minutes": backlog.get("oldest_minutes"),
             "over_sla": over_sla,
+            "held": backlog.get("held", 0),
             "open_exceptions": open_exceptions,
         }
 
@@ -144,6 +150,23 @@ class IntegrationDashboard(models.AbstractModel):
             }
             for endpoint in endpoints
             if endpoint.circuit_state != "closed"
+        ]
+
+    def _freezes(self):
+        """Freezes in force or planned, as the caller may read them (its companies)."""
+        freezes = self.env["integration.freeze"].search([("state", "=", "active")])
+        return [
+            {
+                "id": freeze.id,
+                "target": freeze.target,
+                "endpoint_id": freeze.endpoint_id.id or freeze.flow_id.endpoint_id.id,
+                "reason": freeze.name,
+                "set_by": freeze.user_id.name,
+                "since": fields.Datetime.to_string(freeze.date_start),
+                "until": fields.Datetime.to_string(freeze.date_end),
+                "in_effect": freeze.in_effect,
+            }
+            for freeze in freezes.sorted("date_start")
         ]
 
     def _paused_flows(self):

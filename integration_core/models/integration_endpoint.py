@@ -26,7 +26,7 @@ API_GROUP = "integration_core.group_integration_api"
 MANAGER_GROUP = "integration_core.group_integration_manager"
 InboundRoute = namedtuple(
     "InboundRoute",
-    "endpoint_id company_id rate_limit_per_minute flow_id flow_state ordering_key_path",
+    "endpoint_id company_id rate_limit_per_minute flow_id flow_state ordering_key_path sunset_date",
 )
 
 
@@ -308,6 +308,7 @@ class IntegrationEndpoint(models.Model):
         Cached in every worker (the API answers many small requests); a change of the fields
         in ``_api_cache_fields`` of endpoints and flows clears it in all workers.
         ``flow_id`` is None when the endpoint has no such inbound flow; None when no endpoint.
+        ``sunset_date`` is that of a temporary flow (None for a lasting one).
         """
         endpoint = self.sudo().search([("code", "=", endpoint_code)], limit=1)
         if not endpoint:
@@ -331,6 +332,7 @@ class IntegrationEndpoint(models.Model):
             flow.id or None,
             flow.state or None,
             flow.ordering_key_path or None,
+            (flow.sunset_date or None) if flow.lifecycle == "temporary" else None,
         )
 
     @api.model

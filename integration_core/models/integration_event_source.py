@@ -25,8 +25,8 @@ class IntegrationEventSource(models.AbstractModel):
     queued on that endpoint's active outbound flow of the code, with what
     ``_integration_message`` returns (by default the payload ``{"id": <record id>}`` that the
     mapping handler sends as its mapped record). A change applied from an endpoint is never
-    queued back to it (``tools.echo``); a record whose endpoint has no active flow of the code
-    gets a note in its chatter instead.
+    queued back to it (``tools.echo``); a record whose endpoint has no active flow of the code,
+    or whose flow is a temporary one past its sunset date, gets a note in its chatter instead.
     """
 
     _name = "integration.event.source"
@@ -81,16 +81,25 @@ class IntegrationEventSource(models.AbstractModel):
             if not flow:
                 record._integration_no_flow(endpoint, flow_code)
                 continue
+            refusal = flow._sunset_refusal()
+            if refusal:  # an ended interface: the business operation goes on, unsent
+                record._integration_note(_("Not sent: %s", refusal))
+                continue
             options = dict(record._integration_message(flow))
             queued |= Message.enqueue(flow, options.pop("payload"), **options)
         return queued
 
     def _integration_no_flow(self, endpoint, flow_code):
-        text = _(
-            "Not sent to %(endpoint)s: it has no active outbound flow %(flow)s.",
-            endpoint=endpoint.display_name,
-            flow=flow_code,
+        self._integration_note(
+            _(
+                "Not sent to %(endpoint)s: it has no active outbound flow %(flow)s.",
+                endpoint=endpoint.display_name,
+                flow=flow_code,
+            )
         )
+
+    def _integration_note(self, text):
+        """Say in the record's chatter (or the log) why a change was not sent."""
         if hasattr(self, "message_post"):
             self.message_post(body=text)
         else:

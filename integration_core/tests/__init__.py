@@ -12,6 +12,7 @@ from . import test_value_map
 from . import test_http_api
 from . import test_rpc_api
 from . import test_lib_backoff
+from . import test_lib_schedule
 from . import test_lib_signing
 from . import test_lib_crypto
 from . import test_lib_circuit
@@ -59,3 +60,7 @@ from . import test_plant_template
 from . import test_environment_tag
 from . import test_package_screens
 from . import test_package_fuzz
+from . import test_schedule
+from . import test_schedule_api
+from . import test_sunset
+from . import test_schedule_screens

@@ -22,7 +22,7 @@ from odoo.sql_db import db_connect
 from odoo.tests import get_db_name, tagged
 from odoo.tools import config, mute_logger
 
-from ..lib import amqp_transport
+from ..lib import amqp_transport, sunset
 from ..lib.crypto import SecretBox
 from .common import TEST_ENCRYPTION_KEY, IntegrationCase
 
@@ -281,6 +281,18 @@ class TestAmqpInbound(AmqpInboundCase):
         self.run_queue()
         self.assertEqual(self.partners("N-1").name, "Good")
         self.assertFalse(self.partners("N-2"))
+
+    def test_a_temporary_flow_past_its_sunset_dead_letters_with_the_reason(self):
+        key = f"sunset-{self.tag}"
+        self.amqp_flow.write({"lifecycle": "temporary", "sunset_date": sunset.today()})
+        self.publish({"ref": "SU-1", "name": "Too late"}, key)
+        self.env.flush_all()  # the pull reads the flow in a cursor of its own
+        with self.assertLogs(TRANSPORT_LOGGER, "WARNING") as logs:
+            self.poll()
+        self.wait_for_depth(f"{self.queue}.dead", 1)
+        self.assertEqual(self.dead_letter_ids(), [key])
+        self.assertFalse(self.messages(key))
+        self.assertIn("reached its sunset date", "\n".join(logs.output))
 
     def test_a_message_for_an_unknown_flow_is_dead_lettered_not_lost(self):
         key = f"lost-{self.tag}"

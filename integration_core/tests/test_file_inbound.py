@@ -12,6 +12,7 @@ from pathlib import Path
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..lib import sunset
 from ..tools.file_inbound import FILE_MIN_AGE, file_flow_code
 from .common import IntegrationCase
 
@@ -166,6 +167,16 @@ class TestFileInbound(IntegrationCase):
         self.assertIn("invoices-001.json", exception.name)
         self.assertIn("no active inbound flow 'invoices'", exception.error)
         self.assertFalse(self.messages())
+
+    def test_a_temporary_flow_past_its_sunset_sends_files_to_error_with_the_reason(self):
+        self.file_flow.write({"lifecycle": "temporary", "sunset_date": sunset.today()})
+        self.drop("partner.upsert-late.json", {"ref": "F-9", "name": "Too late"})
+        self.env.flush_all()  # the import reads the flow in a cursor of its own
+        with mute_logger(POLLER_LOGGER):
+            self.poll()
+        self.assertEqual(self.files("error"), ["partner.upsert-late.json"])
+        self.assertFalse(self.messages())
+        self.assertIn("reached its sunset date", self.exceptions().error)
 
     def test_files_out_of_the_input_limits_go_to_error_with_the_reason(self):
         code = self.file_flow.code

@@ -67,6 +67,12 @@ CORE_RIGHTS = {
     "integration.package.history": (NONE, NONE, READ, READ),
     "integration.plant.template": (NONE, NONE, NONE, "rwc-"),
     "integration.environment.tag": (NONE, NONE, NONE, "rwc-"),
+    # Managers configure windows and freezes (kept as history: never deleted) and extend
+    # temporary flows (an insert-only history); integration users read them all.
+    "integration.window": (NONE, NONE, READ, ALL),
+    "integration.freeze": (NONE, NONE, READ, "rwc-"),
+    "integration.sunset.extension": (NONE, NONE, READ, "r-c-"),
+    "integration.sunset.report": (NONE, NONE, READ, READ),
 }
 # Connector models: readable by integration users, changed by managers only.
 CONNECTOR_RIGHTS = (NONE, NONE, READ, ALL)
@@ -84,6 +90,12 @@ METHODS = {
     ("integration.flow", "action_pause"): (MANAGERS, ()),
     ("integration.flow", "action_resume"): (MANAGERS, ()),
     ("integration.flow", "action_view_messages"): (USERS, ()),
+    ("integration.flow", "action_freeze"): (MANAGERS, ()),
+    ("integration.flow", "action_lift_freeze"): (MANAGERS, ()),
+    ("integration.flow", "action_extend_sunset"): (MANAGERS, ()),
+    ("integration.endpoint", "action_freeze"): (MANAGERS, ()),
+    ("integration.endpoint", "action_lift_freeze"): (MANAGERS, ()),
+    ("integration.freeze", "action_lift"): (MANAGERS, ()),
     ("integration.message", "enqueue"): (SERVICE, ("flow", {"ref": "M"})),
     ("integration.message", "enqueue_batch"): (SERVICE, ("flow", [{"payload": {}}])),
     ("integration.message", "enqueue_external"): (SERVICE, ("MX_A", "contacts", {})),
@@ -176,6 +188,9 @@ class TestSecurityMatrix(TransactionCase):
         )
         cls.package = package_format.dumps(
             cls.env["integration.package"]._export(cls.env.company, cls.endpoint)
+        )
+        cls.freeze = cls.env["integration.freeze"].create(
+            {"flow_id": cls.outbound.id, "name": "Matrix cutover"}
         )
         cls.mapping = cls.env["integration.mapping"].create(
             {
@@ -321,4 +336,5 @@ class TestSecurityMatrix(TransactionCase):
             "integration.exception": self.exception,
             "integration.reconciliation.run": self.recon_run,
             "integration.reconciliation.line": self.line,
+            "integration.freeze": self.freeze,
         }[model]

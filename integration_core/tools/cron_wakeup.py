@@ -6,6 +6,7 @@ Odoo's own ``ir.cron._notifydb`` sends ``NOTIFY cron_trigger`` through a connect
 connection, used under a lock, opened again after a fork or an error.
 """
 
+import functools
 import heapq
 import logging
 import os
@@ -17,6 +18,7 @@ import psycopg2
 from psycopg2 import sql as pg_sql
 
 from odoo import sql_db
+from odoo.tools import SQL
 
 from odoo.addons.base.models.ir_cron import ODOO_NOTIFY_FUNCTION
 
@@ -128,3 +130,21 @@ def _timer_fired(dbname):
             heapq.heappop(times)
         _arm(dbname)
     wake_cron_workers(dbname)
+
+
+def trigger_once(cron, at):
+    """Have scheduled action ``cron`` run at ``at`` (naive UTC): a trigger row unless one for
+    that time exists already (callers ask for the same bound at every recompute), and this
+    process's timer, so that it runs on time rather than at the cron workers' next poll."""
+    at = whole_second(at)
+    cr = cron.env.cr
+    cr.execute(
+        SQL(
+            "SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s AND call_at = %s LIMIT 1",
+            cron.id,
+            at,
+        )
+    )
+    if not cr.fetchone():
+        cron.sudo()._trigger(at)
+    cr.postcommit.add(functools.partial(wake_cron_workers_at, cr.dbname, at))

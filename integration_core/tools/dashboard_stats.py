@@ -4,7 +4,10 @@ Every function takes the endpoint ids the caller may read (the dashboard model s
 under the caller's record rules), so no figure counts what the caller cannot see.
 """
 
+from odoo import fields
 from odoo.tools import SQL
+
+from .holds import flush, open_now
 
 UNFINISHED = ("pending", "processing", "waiting")
 
@@ -39,23 +42,30 @@ def traffic(env, endpoint_ids, hours=24):
 
 
 def backlog(env, endpoint_ids):
-    """{endpoint_id: {"count", "oldest_minutes", "over_sla", "failed"}} of unfinished work.
+    """{endpoint_id: {"count", "oldest_minutes", "over_sla", "held", "failed"}} of unfinished
+    work.
 
     ``over_sla`` counts unfinished messages older than their flow's SLA (flows without an SLA
-    never count). Only pending-state rows are read: the queue's partial indexes serve it.
+    never count); a flow frozen or outside its processing window is not late (its messages
+    are ``held``), and once open a message's age counts from the later of its receipt and the
+    opening. Only pending-state rows are read: the queue's partial indexes serve it.
     """
     if not endpoint_ids:
         return {}
+    flush(env)
+    now = fields.Datetime.now()
     env.cr.execute(
         SQL(
             """
             SELECT m.endpoint_id,
                    count(*) FILTER (WHERE m.state IN %(unfinished)s),
-                   EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC')
+                   EXTRACT(EPOCH FROM %(now)s
                            - min(m.create_date) FILTER (WHERE m.state IN %(unfinished)s)) / 60,
                    count(*) FILTER (WHERE m.state IN %(unfinished)s AND f.sla_minutes > 0
-                                    AND m.create_date < (now() AT TIME ZONE 'UTC')
-                                        - make_interval(mins => f.sla_minutes)),
+                                    AND %(open)s
+                                    AND GREATEST(m.create_date, f.process_from)
+                                        < %(now)s - make_interval(mins => f.sla_minutes)),
+                   count(*) FILTER (WHERE m.state IN %(unfinished)s AND NOT (%(open)s)),
                    count(*) FILTER (WHERE m.state = 'failed')
               FROM integration_message m
               JOIN integration_flow f ON f.id = m.flow_id
@@ -63,6 +73,8 @@ def backlog(env, endpoint_ids):
              GROUP BY m.endpoint_id
             """,
             ids=list(endpoint_ids),
+            now=now,
+            open=open_now("f", now),
             unfinished=UNFINISHED,
             open_states=(*UNFINISHED, "failed"),
         )
@@ -72,7 +84,8 @@ def backlog(env, endpoint_ids):
             "count": row[1],
             "oldest_minutes": float(row[2]) if row[2] is not None else None,
             "over_sla": row[3],
-            "failed": row[4],
+            "held": row[4],
+            "failed": row[5],
         }
         for row in env.cr.fetchall()
     }

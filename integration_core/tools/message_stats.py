@@ -5,7 +5,10 @@ returns ``{id: value}``; ids without data are absent. Unfinished-message figures
 partial indexes of the queue; windowed figures only read recent attempts and done messages.
 """
 
+from odoo import fields
 from odoo.tools import SQL
+
+from .holds import flush, open_now
 
 GROUP_COLUMNS = ("flow_id", "endpoint_id")
 UNFINISHED = ("pending", "processing", "waiting")
@@ -36,6 +39,32 @@ def backlog(env, column, ids):
             ids=list(ids),
             unfinished=UNFINISHED,
             open_states=(*UNFINISHED, "failed"),
+        )
+    )
+    return {row[0]: row[1:] for row in env.cr.fetchall()}
+
+
+def processable_backlog(env, column, ids):
+    """{id: (unfinished messages, since when the oldest could be processed)} of the flows
+    open now. A flow held by a freeze or outside its processing window is not late: its
+    messages are left out; once it opens, a message waits from the later of its receipt and
+    the opening."""
+    if not ids:
+        return {}
+    flush(env)
+    env.cr.execute(
+        SQL(
+            """
+            SELECT m.%(col)s, count(*), min(GREATEST(m.create_date, f.process_from))
+              FROM integration_message m
+              JOIN integration_flow f ON f.id = m.flow_id
+             WHERE m.%(col)s = ANY(%(ids)s) AND m.state IN %(unfinished)s AND %(open)s
+             GROUP BY m.%(col)s
+            """,
+            col=_column(column),
+            ids=list(ids),
+            unfinished=UNFINISHED,
+            open=open_now("f", fields.Datetime.now()),
         )
     )
     return {row[0]: row[1:] for row in env.cr.fetchall()}

@@ -1,6 +1,7 @@
 from odoo import Command, fields
 from odoo.tests import tagged
 
+from odoo.addons.integration_core.lib import sunset
 from odoo.addons.integration_core.tests.helpers import trap_messages
 
 from ..simulator.server import MesSimulator
@@ -176,6 +177,22 @@ class TestOutboundEvents(MesCase):
         self.assertIn(
             "no active outbound flow work_order.release", order.message_ids[:1].body or ""
         )
+
+    def test_an_mes_flow_past_its_sunset_gets_nothing_and_the_order_says_so(self):
+        for code, handler in OUTBOUND_FLOWS.items():
+            self.make_flow(
+                code,
+                handler,
+                direction="outbound",
+                endpoint=self.mes,
+                lifecycle="temporary",
+                sunset_date=sunset.today(),
+            )
+        with trap_messages(self.env) as trap:
+            order = self.make_order(10)
+        trap.assert_nothing_queued()
+        self.assertTrue(order.mes_work_order_id, "the order is confirmed all the same")
+        self.assertIn("reached its sunset date", order.message_ids[:1].body or "")
 
     def test_only_changes_of_released_orders_the_mes_cares_about_are_sent(self):
         for code, handler in OUTBOUND_FLOWS.items():

@@ -180,6 +180,15 @@ export class IntegrationDashboard extends Component {
         });
     }
 
+    openFreeze(freezeId) {
+        this.action.doAction({
+            type: "ir.actions.act_window",
+            res_model: "integration.freeze",
+            res_id: freezeId,
+            views: [[false, "form"]],
+        });
+    }
+
     openFlows(ids, name) {
         this.openList("integration.flow", [["id", "in", ids]], name);
     }
