@@ -1,5 +1,6 @@
 from . import integration_api_cache_mixin
 from . import integration_freeze_target
+from . import integration_package_target
 from . import integration_endpoint
 from . import integration_api_key
 from . import integration_flow
