@@ -80,12 +80,19 @@ class TestPackageRoundTrip(TransactionCase):
                 "groups_id": [(6, 0, [api_group["res_id"]])],
             },
         )
+        # Packages name a warehouse by its short name: the plant's is the same there.
         context = {"allowed_company_ids": [company]}
-        if not rpc("stock.warehouse", "search", [("company_id", "=", company)]):
+        code = self.config["warehouse"].code
+        warehouses = rpc(
+            "stock.warehouse", "search", [("company_id", "=", company)], context=context
+        )
+        if warehouses:
+            rpc("stock.warehouse", "write", warehouses[:1], {"code": code}, context=context)
+        else:
             rpc(
                 "stock.warehouse",
                 "create",
-                {"name": PLANT, "code": "RTP", "company_id": company},
+                {"name": PLANT, "code": code, "company_id": company},
                 context=context,
             )
         rpc(

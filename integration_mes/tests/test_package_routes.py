@@ -21,6 +21,8 @@ class TestPackageRoutes(TransactionCase):
         with_encryption_key(cls)
         cls.plant = cls.env["res.company"].create({"name": "MES Package Plant 1"})
         cls.new_plant = cls.env["res.company"].create({"name": "MES Package Plant 2"})
+        # Packages name a warehouse by its short name: the new plant's has another one.
+        cls.env["stock.warehouse"].search([("company_id", "=", cls.new_plant.id)]).code = "MP2W"
         cls.config = mes_plant_configuration(cls.env, cls.plant, "MP1")
         cls.manager = new_test_user(
             cls.env,
@@ -76,7 +78,7 @@ class TestPackageRoutes(TransactionCase):
                     "sequence": 2,
                     "workcenter": None,
                     "picking_type": {"name": warehouse.manu_type_id.name},
-                    "warehouse": {"name": warehouse.name},
+                    "warehouse": {"code": warehouse.code},
                 },
             ],
         )
@@ -103,7 +105,11 @@ class TestPackageRoutes(TransactionCase):
             ("skip", "work center MP1-WELD not found here"),
         )
         # The old plant's warehouse is not the new plant's.
-        self.assertEqual(lines[f"MP2_MES / 2 / - / Manufacturing / {self.plant.name}"][0], "skip")
+        old_warehouse = self.config["warehouse"].code
+        self.assertEqual(
+            lines[f"MP2_MES / 2 / - / Manufacturing / {old_warehouse}"],
+            ("skip", f"warehouse {old_warehouse} not found here"),
+        )
         # With a work center of that code in the new plant, its rule comes along.
         self.env["mrp.workcenter"].with_company(self.new_plant).create(
             {"name": "Welding", "code": "MP1-WELD", "company_id": self.new_plant.id}
