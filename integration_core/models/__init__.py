@@ -54,6 +54,7 @@ from . import integration_package_section_mapping
 from . import integration_package_section_value_map
 from . import integration_package_section_ownership
 from . import integration_package_section_alert_rule
+from . import integration_package_section_window
 from . import integration_package
 from . import integration_package_history
 from . import ir_http

@@ -176,9 +176,28 @@ def plant_configuration(env, company, prefix="PK1"):
             "group_id": env.ref("integration_core.group_integration_user").id,
         }
     )
+    windows = env["integration.window"].create(
+        [
+            {
+                "flow_id": items.id,
+                "start_hour": 22.0,
+                "end_hour": 4.0,
+                "tz": "Europe/Berlin",
+            },
+            {
+                "endpoint_id": wms.id,
+                **dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), False),
+                "sat": True,
+                "start_hour": 6.0,
+                "end_hour": 12.0,
+                "tz": "UTC",
+            },
+        ]
+    )
     return {
         "erp": erp,
         "wms": wms,
+        "windows": windows,
         "items": items,
         "orders": orders,
         "stock": stock,

@@ -22,7 +22,15 @@ class TestPackageExport(PackageCase):
         sections = document["sections"]
         self.assertEqual(
             set(sections),
-            {"endpoints", "flows", "mappings", "value_maps", "ownership_rules", "alert_rules"},
+            {
+                "endpoints",
+                "flows",
+                "mappings",
+                "value_maps",
+                "ownership_rules",
+                "alert_rules",
+                "windows",
+            },
         )
         self.assertEqual([e["code"] for e in sections["endpoints"]], ["PK1_ERP", "PK1_WMS"])
         erp = sections["endpoints"][0]
@@ -86,6 +94,18 @@ class TestPackageExport(PackageCase):
         [alert] = sections["alert_rules"]
         self.assertEqual(alert["user"], {"login": "admin"})
         self.assertEqual(alert["group"], {"xmlid": "integration_core.group_integration_user"})
+        nightly, saturday = sections["windows"]
+        self.assertEqual(
+            (nightly["endpoint"], nightly["flow"], nightly["name"], nightly["tz"]),
+            ("PK1_ERP", "item.master", "Mon-Fri 22:00-04:00 Europe/Berlin", "Europe/Berlin"),
+        )
+        self.assertEqual(
+            (nightly["start_hour"], nightly["end_hour"], nightly["sat"]), (22, 4, False)
+        )
+        self.assertEqual(
+            (saturday["endpoint"], saturday["flow"], saturday["sat"], saturday["mon"]),
+            ("PK1_WMS", None, True, False),
+        )
 
     def test_no_database_id_and_no_secret_anywhere(self):
         raw = self.export()
@@ -137,6 +157,7 @@ class TestPackageExport(PackageCase):
         self.assertEqual(sections["endpoints"][0]["secrets"], {"api_key": "to be issued"})
         # Rules of the other endpoint stay out: nothing refers outside the package.
         self.assertEqual([r["owner"] for r in sections["ownership_rules"]], ["odoo"])
+        self.assertEqual([w["endpoint"] for w in sections["windows"]], ["PK1_WMS"])
         for name in ("mappings", "value_maps", "alert_rules"):
             self.assertNotIn(name, sections)
 

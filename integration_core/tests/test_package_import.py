@@ -28,7 +28,7 @@ class TestPackageImport(PackageCase):
     def test_the_same_configuration_is_unchanged(self):
         wizard = self.importer(self.export())
         self.assertEqual(set(wizard.line_ids.mapped("action")), {"unchanged"})
-        self.assertEqual(wizard.unchanged_count, 11)
+        self.assertEqual(wizard.unchanged_count, 13)
         self.assertFalse(wizard.notes)
 
     def test_preview_lists_creations_and_changes_with_their_fields(self):
@@ -170,7 +170,7 @@ class TestPackageImport(PackageCase):
         self.assertEqual(
             (history.company_id, history.source_plant), (self.plant_2, "Package Plant 1")
         )
-        self.assertEqual((history.created_count, history.changed_count), (11, 0))
+        self.assertEqual((history.created_count, history.changed_count), (13, 0))
         self.assertIn("create: Endpoint PK2_ERP", history.details)
         self.assertIn("integration_core 18.0", history.modules)
         # Nobody changes or deletes the record, not even a manager.
@@ -204,6 +204,7 @@ class TestPackageImport(PackageCase):
         erp["inbound_user"] = {"login": "nobody_here"}
         document["sections"]["alert_rules"][0].update(user={"login": "gone"}, group=None)
         document["sections"]["flows"][0]["handler"] = "integration.handler.not_installed"
+        document["sections"]["windows"][1]["tz"] = "Mars/Olympus"
         wizard = self.importer(package_format.dumps(document), company=self.plant_2)
         self.assertIn(
             "The package comes from a production database; this database is development.",
@@ -220,6 +221,15 @@ class TestPackageImport(PackageCase):
         )
         self.assertEqual(lines[("Mapping", "PK2_ERP / item.master / 1")][0], "skip")
         self.assertEqual(lines[("Alert rule", "PK2_ERP / item.master / Item backlog")][0], "skip")
+        nightly = "PK2_ERP / item.master / Mon-Fri 22:00-04:00 Europe/Berlin"
+        self.assertEqual(
+            lines[("Processing window", nightly)],
+            ("skip", "what it schedules is not imported"),
+        )
+        self.assertEqual(
+            lines[("Processing window", "PK2_WMS / - / Sat 06:00-12:00 UTC")],
+            ("skip", "tz 'Mars/Olympus' is not available here"),
+        )
         wizard.action_apply()
         self.assertFalse(
             self.env["integration.flow"].search(
@@ -272,7 +282,7 @@ class TestPackageImport(PackageCase):
         self.env["ir.config_parameter"].set_param("integration.max_request_bytes", 0)
         self.assertRefused(edited(lambda d: d.update(format_version=2)), "format version 2")
         self.assertRefused(
-            edited(lambda d: d["sections"].update(windows=[])), 'Unknown section "windows"'
+            edited(lambda d: d["sections"].update(calendars=[])), 'Unknown section "calendars"'
         )
         self.assertRefused(
             edited(lambda d: d["sections"].pop("endpoints")),
@@ -293,6 +303,11 @@ class TestPackageImport(PackageCase):
         self.assertRefused(
             edited(lambda d: d["sections"]["mappings"][0]["lines"].append({"source": "x"})),
             "line 4: a line is an object with a target",
+        )
+        self.assertRefused(
+            edited(lambda d: d["sections"]["windows"][0].update(start_hour="late")),
+            "Processing window PK1_ERP / item.master / Mon-Fri 22:00-04:00 Europe/Berlin, "
+            "start_hour: must be a number",
         )
         self.assertRefused(
             edited(lambda d: d["sections"]["alert_rules"][0].update(condition=None)),

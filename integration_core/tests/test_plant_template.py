@@ -53,7 +53,7 @@ class TestPlantTemplate(PackageCase):
         importer = self.env["integration.package.import"].browse(action["res_id"])
         self.assertEqual((importer.origin, importer.company_id), ("template", self.new_plant))
         self.assertEqual(set(importer.line_ids.mapped("action")), {"create"})
-        self.assertEqual(len(importer.line_ids), 11)
+        self.assertEqual(len(importer.line_ids), 13)
         importer.action_apply()
         Endpoint = self.env["integration.endpoint"]
         erp = Endpoint.search([("code", "=", "PK3_ERP")])
@@ -71,6 +71,12 @@ class TestPlantTemplate(PackageCase):
         self.assertEqual(len(flows.mapping_ids.line_ids), 3)
         maps = self.env["integration.value.map"].search([("endpoint_id", "=", erp.id)])
         self.assertEqual(sorted(maps.mapped("name")), ["item_kind", "unit"])
+        windows = self.env["integration.window"].search([("company_id", "=", self.new_plant.id)])
+        self.assertEqual(
+            sorted(windows.mapped("name")),
+            ["Mon-Fri 22:00-04:00 Europe/Berlin", "Sat 06:00-12:00 UTC"],
+        )
+        self.assertEqual(windows.flow_id.code, "item.master", "the nightly window is the flow's")
         rules = self.env["integration.ownership"].search([("company_id", "=", self.new_plant.id)])
         self.assertEqual(rules.endpoint_id, erp)
         self.assertEqual(importer.history_id.origin, "template")
@@ -87,7 +93,12 @@ class TestPlantTemplate(PackageCase):
         importer = self.env["integration.package.import"].browse(wizard.action_preview()["res_id"])
         self.assertEqual(
             sorted(importer.line_ids.mapped("name")),
-            ["NEW_PK1_WMS", "NEW_PK1_WMS / stock.level", "res.partner / -"],
+            [
+                "NEW_PK1_WMS",
+                "NEW_PK1_WMS / - / Sat 06:00-12:00 UTC",
+                "NEW_PK1_WMS / stock.level",
+                "res.partner / -",
+            ],
         )
 
     def test_new_plant_from_a_company_or_an_endpoint(self):

@@ -115,6 +115,7 @@ class TestPackageRoundTrip(TransactionCase):
                 "value_maps",
                 "ownership_rules",
                 "alert_rules",
+                "windows",
                 "mes_routes",
             },
         )
