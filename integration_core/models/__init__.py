@@ -26,6 +26,8 @@ from . import integration_handler
 from . import integration_handler_noop
 from . import integration_handler_passthrough
 from . import integration_handler_partner
+from . import integration_queue_claim
+from . import integration_queue_processing
 from . import integration_queue_worker
 from . import integration_queue_outcome
 from . import integration_xref
