@@ -14,6 +14,7 @@ from . import integration_sunset_extension
 from . import integration_message
 from . import integration_message_api
 from . import integration_message_attempt
+from . import integration_message_effect
 from . import integration_exception
 from . import integration_message_edit
 from . import integration_message_report

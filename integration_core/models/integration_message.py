@@ -84,9 +84,12 @@ class IntegrationMessage(models.Model):
         help="After this the missing reference becomes a failure people act on.",
     )
     done_at = fields.Datetime(string="Done", readonly=True)
-    result_model = fields.Char(string="Result model", readonly=True)
-    result_ids = fields.Char(
-        string="Result record IDs", readonly=True, help="Ids of the records the message produced."
+    effect_ids = fields.One2many(
+        "integration.message.effect",
+        "message_id",
+        string="Effects",
+        readonly=True,
+        help="The Odoo records this message created or changed.",
     )
     result_links = fields.Html(
         compute="_compute_result_links",
@@ -164,11 +167,16 @@ class IntegrationMessage(models.Model):
         for message in self:
             message.display_name = f"{message.flow_id.code or ''} #{message.id or ''}"
 
+    @api.depends("effect_ids")
     def _compute_result_links(self):
+        Effect = self.env["integration.message.effect"]
         for message in self:
-            records = message._result_records()
             # Only what the reader may open is linked.
-            records = records.exists()._filtered_access("read") if records is not None else None
+            records = [
+                record
+                for records in Effect._records_by_model(message).values()
+                for record in records.exists()._filtered_access("read")
+            ]
             message.result_links = (
                 Markup(", ").join(
                     Markup('<a href="/odoo/%s/%s">%s</a>')
@@ -471,10 +479,10 @@ class IntegrationMessage(models.Model):
         return json.loads(self.headers) if self.headers else {}
 
     def _result_records(self):
+        """The records this message created or changed (of its first model), or None."""
         self.ensure_one()
-        if not (self.result_model and self.result_ids):
-            return None
-        return self.env[self.result_model].browse(int(i) for i in self.result_ids.split(","))
+        by_model = self.env["integration.message.effect"]._records_by_model(self)
+        return next(iter(by_model.values()), None)
 
     # ------------------------------------------------------------------ park and resume
     @api.model

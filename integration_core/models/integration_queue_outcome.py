@@ -67,24 +67,19 @@ class IntegrationQueueOutcome(models.AbstractModel):
     def _apply_done(self, outcomes, now):
         if not outcomes:
             return
-        models_, ids_ = zip(*(_result_ref(o.get("result")) for o in outcomes), strict=True)
         self.env.cr.execute(
             SQL(
                 """
-                UPDATE integration_message m
+                UPDATE integration_message
                    SET state = 'done', done_at = %(now)s, write_date = %(now)s,
-                       lease_until = NULL, leased_by = NULL, error = NULL, error_kind = NULL,
-                       result_model = t.model, result_ids = t.ids
-                  FROM unnest(%(ids)s::int[], %(models)s::varchar[], %(rids)s::varchar[])
-                       AS t(id, model, ids)
-                 WHERE m.id = t.id
+                       lease_until = NULL, leased_by = NULL, error = NULL, error_kind = NULL
+                 WHERE id = ANY(%(ids)s)
                 """,
                 now=now,
                 ids=[o["message"].id for o in outcomes],
-                models=list(models_),
-                rids=list(ids_),
             )
         )
+        self.env["integration.message.effect"]._record(outcomes)
 
     @api.model
     def _apply_retry(self, outcomes, now):
@@ -215,13 +210,6 @@ class IntegrationQueueOutcome(models.AbstractModel):
         # Always in the same order: two workers locking the same cards never deadlock.
         for (_flow, category, error), ids in sorted(groups.items(), key=lambda item: item[0]):
             Exception_._record_failure(self.env["integration.message"].browse(ids), category, error)
-
-
-def _result_ref(result):
-    """(model, "id,id") of the records a handler returned, or (None, None)."""
-    if isinstance(result, models.BaseModel) and result:
-        return result._name, ",".join(str(i) for i in result.ids)
-    return None, None
 
 
 def _attempt_row(outcome):

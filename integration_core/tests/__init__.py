@@ -1,6 +1,7 @@
 from . import test_install
 from . import test_ui
 from . import test_queue
+from . import test_message_effect
 from . import test_sequence_gate_flow
 from . import test_outbound
 from . import test_concurrency

@@ -41,6 +41,7 @@ class TestSequenceGateFlow(IntegrationCase):
         repeat = self.enqueue({"ref": "S-1", "seq": 2, "name": "Second again"})
         self.run_queue()
         self.assertEqual(repeat.state, "done")
+        self.assertFalse(repeat.effect_ids, "a number already applied is not applied again")
         self.assertEqual(self.partner("S-1").name, "Third")
 
     def test_a_failed_message_does_not_advance_its_key(self):

@@ -79,6 +79,13 @@ class TestExampleConnector(IntegrationCase):
         replay = self.send({"contact": "C-1", "sequence": 1, "name": "Old", "message_id": "r-1"})
         self.assertEqual(replay.state, "done")
         self.assertEqual(partner.name, "ACME Ltd", "a number already applied is not applied again")
+        self.assertEqual(
+            [(e.res_model, e.res_id) for e in first.effect_ids | second.effect_ids],
+            [("res.partner", partner.id)] * 2,
+            "each applied message links the contact it changed",
+        )
+        self.assertFalse(replay.effect_ids, "a number already applied changes nothing")
+        self.assertIn(f'href="/odoo/res.partner/{partner.id}"', second.result_links)
 
     def test_a_gap_past_the_deadline_becomes_an_exception(self):
         waiting = self.send({"contact": "C-2", "sequence": 3, "name": "Late"})
