@@ -3,6 +3,7 @@
 import functools
 import hashlib
 import json
+import logging
 import uuid
 from collections import namedtuple
 
@@ -18,6 +19,8 @@ from ..tools import access
 from ..tools.cron_wakeup import wake_cron_workers
 from ..tools.enqueue_errors import ConcurrentEnqueue
 from .integration_sequence_gate import SEQUENCE_REFERENCE
+
+_logger = logging.getLogger(__name__)
 
 # Where enqueued messages go: a flow's identity and what enqueuing reads of it.
 QueueTarget = namedtuple(
@@ -484,6 +487,19 @@ class IntegrationMessage(models.Model):
         by_model = self.env["integration.message.effect"]._records_by_model(self)
         return next(iter(by_model.values()), None)
 
+    def _run_lifecycle_hook(self, hook):
+        """Call ``hook`` (``_on_done``, ``_on_failed``, ``_on_waiting``) of each handler once,
+        with its messages among ``self``. A hook that raises is logged and its work undone."""
+        for handler_name, messages in self.grouped(lambda m: m.flow_id.handler).items():
+            if not handler_name or handler_name not in self.env:
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    getattr(self.env[handler_name], hook)(messages)
+            except Exception:  # a hook's bug must not undo the batch it reports on
+                self.env.invalidate_all()
+                _logger.exception("%s.%s failed on messages %s", handler_name, hook, messages.ids)
+
     # ------------------------------------------------------------------ park and resume
     @api.model
     def _resume_waiting(self, model, codes, endpoint=None):
@@ -568,6 +584,7 @@ class IntegrationMessage(models.Model):
                 cause=f"{message.waiting_model}:{message.waiting_code}",
                 severity="high",
             )
+        expired._run_lifecycle_hook("_on_failed")
         return len(expired)
 
     # ------------------------------------------------------------------ actions

@@ -16,6 +16,9 @@ from odoo.tools import SQL
 
 from ..tools import cron_wakeup
 
+# The outcomes after which handlers hear of their messages (``_on_<state>``).
+HOOKED_STATES = ("done", "failed", "waiting")
+
 
 class IntegrationQueueOutcome(models.AbstractModel):
     _name = "integration.queue.outcome"
@@ -40,6 +43,7 @@ class IntegrationQueueOutcome(models.AbstractModel):
         self._apply_waiting(groups.get("waiting", []), now)
         self.env["integration.message.attempt"]._log(attempt_rows)
         self.env["integration.message"].invalidate_model()
+        self._run_hooks(groups)
         later = [
             o.get("next_attempt_at") or o.get("until")
             for o in groups.get("retry", []) + groups.get("deferred", [])
@@ -50,6 +54,15 @@ class IntegrationQueueOutcome(models.AbstractModel):
             "solved": sorted(set(filter(None, solved))),
             "next_due": cron_wakeup.whole_second(min(filter(None, later), default=None)),
         }
+
+    @api.model
+    def _run_hooks(self, groups):
+        """The handlers' lifecycle hooks, once per handler and new state, in the batch."""
+        Message = self.env["integration.message"]
+        for state in HOOKED_STATES:
+            if groups.get(state):
+                messages = Message.browse(o["message"].id for o in groups[state])
+                messages._run_lifecycle_hook(f"_on_{state}")
 
     @api.model
     def _file(self, filing):

@@ -44,7 +44,7 @@ Operations manual:
 - The worker's parts, by concept: ``integration.queue.claim`` (claims, leases, their release
   and recovery), ``integration.queue.processing`` (handlers, the sequence gate of flows with a
   sequence path, outcomes of each message) and ``integration.queue.outcome`` (states, attempt
-  rows and exception cards, written for the whole batch). The
+  rows, effects, lifecycle hooks and exception cards, written for the whole batch). The
   worker inherits the first two, so each is reachable on it too.
 """
 

@@ -38,3 +38,23 @@ class IntegrationHandlerExampleContact(models.AbstractModel):
             )
         return partner
 
+    # The lifecycle hooks, recorded so that the tests see which ran with which messages.
+    @api.model
+    def _on_done(self, messages):
+        self._record_hook("done", messages)
+
+    @api.model
+    def _on_failed(self, messages):
+        self._record_hook("failed", messages)
+
+    @api.model
+    def _on_waiting(self, messages):
+        self._record_hook("waiting", messages)
+
+    @api.model
+    def _record_hook(self, hook, messages):
+        if self.env.context.get("example_hook_fails"):
+            raise RuntimeError("a hook that fails")
+        self.env["integration.kit.example.hook.call"].sudo().create(
+            {"hook": hook, "message_ids": [(6, 0, messages.ids)]}
+        )
