@@ -157,6 +157,15 @@ class IntegrationMessage(models.Model):
             ["endpoint_id", "direction", "ordering_key", "sequence", "id"],
             where="ordering_key IS NOT NULL AND state IN %s" % (BLOCKING_STATES,),
         )
+        # Health figures (tools/message_stats.py) and the analysis report look at recent
+        # done messages only: messages done in the last hours, the latest done per flow.
+        create_index(
+            self.env.cr,
+            "integration_message_done_at_idx",
+            table,
+            ["done_at"],
+            where="state = 'done'",
+        )
         create_index(
             self.env.cr,
             "integration_message_waiting_idx",
