@@ -11,6 +11,8 @@ from . import integration_window
 from . import integration_freeze
 from . import integration_flow_sunset
 from . import integration_sunset_extension
+from . import integration_message_enqueue
+from . import integration_message_lifecycle
 from . import integration_message
 from . import integration_message_api
 from . import integration_message_attempt

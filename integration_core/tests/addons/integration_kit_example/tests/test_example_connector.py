@@ -113,7 +113,7 @@ class TestExampleConnector(IntegrationCase):
 
     def test_a_failing_hook_does_not_undo_what_it_reports(self):
         failing = self.env(context=dict(self.env.context, example_hook_fails=True))
-        with mute_logger("odoo.addons.integration_core.models.integration_message"):
+        with mute_logger("odoo.addons.integration_core.models.integration_message_lifecycle"):
             message = play_inbound(
                 failing,
                 "EXAMPLE",
