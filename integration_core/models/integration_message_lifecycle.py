@@ -6,6 +6,7 @@ import logging
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
+from .integration_handler import IntegrationHandler
 from .integration_sequence_gate import SEQUENCE_REFERENCE
 
 _logger = logging.getLogger(__name__)
@@ -19,16 +20,28 @@ class IntegrationMessageLifecycle(models.AbstractModel):
 
     def _run_lifecycle_hook(self, hook):
         """Call ``hook`` (``_on_done``, ``_on_failed``, ``_on_waiting``) of each handler once,
-        with its messages among ``self``. A hook that raises is logged and its work undone."""
-        for handler_name, messages in self.grouped(lambda m: m.flow_id.handler).items():
-            if not handler_name or handler_name not in self.env:
+        with its messages among ``self``."""
+        by_handler = self.grouped(lambda m: m.flow_id.handler)
+        self._call_lifecycle_hook(hook, {name: msgs.ids for name, msgs in by_handler.items()})
+
+    @api.model
+    def _call_lifecycle_hook(self, hook, ids_by_handler):
+        """Call ``hook`` of each handler of ``{handler model: message ids}`` that defines it.
+
+        A hook that raises is logged and its own work undone (a savepoint): its bug must not
+        undo the batch it reports on. Handlers that keep the no-op default cost nothing.
+        """
+        default = getattr(IntegrationHandler, hook)
+        for name, ids in ids_by_handler.items():
+            if not name or name not in self.env or getattr(type(self.env[name]), hook) is default:
                 continue
+            messages = self.browse(ids)
             try:
                 with self.env.cr.savepoint():
-                    getattr(self.env[handler_name], hook)(messages)
-            except Exception:  # a hook's bug must not undo the batch it reports on
+                    getattr(self.env[name], hook)(messages)
+            except Exception:  # logged; a hook's bug must not undo the batch
                 self.env.invalidate_all()
-                _logger.exception("%s.%s failed on messages %s", handler_name, hook, messages.ids)
+                _logger.exception("%s.%s failed on messages %s", name, hook, ids)
 
     # ------------------------------------------------------------------ park and resume
     @api.model

@@ -37,13 +37,15 @@ class IntegrationQueueOutcome(models.AbstractModel):
             groups.setdefault(outcome["outcome"], []).append(outcome)
         # Read before the cache is dropped below: re-reading would fetch whole rows, payloads too.
         solved = [o["message"].exception_id.id for o in groups.get("done", [])]
+        hooked = _ids_by_handler(groups)
         self._apply_done(groups.get("done", []), now)
         self._apply_retry(groups.get("retry", []) + groups.get("deferred", []), now)
         self._apply_failed(groups.get("failed", []), now)
         self._apply_waiting(groups.get("waiting", []), now)
         self.env["integration.message.attempt"]._log(attempt_rows)
         self.env["integration.message"].invalidate_model()
-        self._run_hooks(groups)
+        for state, ids_by_handler in hooked.items():
+            self.env["integration.message"]._call_lifecycle_hook(f"_on_{state}", ids_by_handler)
         later = [
             o.get("next_attempt_at") or o.get("until")
             for o in groups.get("retry", []) + groups.get("deferred", [])
@@ -54,15 +56,6 @@ class IntegrationQueueOutcome(models.AbstractModel):
             "solved": sorted(set(filter(None, solved))),
             "next_due": cron_wakeup.whole_second(min(filter(None, later), default=None)),
         }
-
-    @api.model
-    def _run_hooks(self, groups):
-        """The handlers' lifecycle hooks, once per handler and new state, in the batch."""
-        Message = self.env["integration.message"]
-        for state in HOOKED_STATES:
-            if groups.get(state):
-                messages = Message.browse(o["message"].id for o in groups[state])
-                messages._run_lifecycle_hook(f"_on_{state}")
 
     @api.model
     def _file(self, filing):
@@ -223,6 +216,16 @@ class IntegrationQueueOutcome(models.AbstractModel):
         # Always in the same order: two workers locking the same cards never deadlock.
         for (_flow, category, error), ids in sorted(groups.items(), key=lambda item: item[0]):
             Exception_._record_failure(self.env["integration.message"].browse(ids), category, error)
+
+
+def _ids_by_handler(groups):
+    """``{state: {handler model: message ids}}`` of the outcomes that call lifecycle hooks."""
+    hooked = {}
+    for state in HOOKED_STATES:
+        for outcome in groups.get(state, []):
+            handler = outcome["message"].flow_id.handler
+            hooked.setdefault(state, {}).setdefault(handler, []).append(outcome["message"].id)
+    return hooked
 
 
 def _attempt_row(outcome):
