@@ -1,7 +1,7 @@
 {
     "name": "Integration Core",
     "summary": "Endpoints, flows, a durable message queue, exceptions and a connector kit",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Manufacturing/Integration",
     "author": "Manufacturing Integration contributors",
     "license": "LGPL-3",

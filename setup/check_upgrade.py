@@ -77,6 +77,23 @@ def messages(database):
     return (_suite.psql(database, query) or "").splitlines()
 
 
+# The records each message produced, as "message|model|id" rows: effect rows, or in a database
+# older than them, the ids listed in the message's result_ids column.
+EFFECTS = "select message_id, res_model, res_id from integration_message_effect order by 1, 2, 3"
+OLD_EFFECTS = (
+    "select m.id, m.result_model, r.id::int from integration_message m"
+    " cross join lateral unnest(string_to_array(m.result_ids, ',')) as r(id)"
+    " where m.result_model is not null order by 1, 2, 3"
+)
+
+
+def effects(database):
+    rows = _suite.psql(database, EFFECTS)
+    if rows is None:
+        rows = _suite.psql(database, OLD_EFFECTS)
+    return (rows or "").splitlines()
+
+
 def renamed(rows):
     """``rows`` of messages() with each state under its current key."""
     result = []
@@ -86,7 +103,7 @@ def renamed(rows):
     return result
 
 
-def check(database, before_messages, upgrade_started):
+def check(database, before_messages, before_effects, upgrade_started):
     """Print one line per finding; return the number of problems."""
     problems = 0
     found = modules(database)
@@ -105,6 +122,13 @@ def check(database, before_messages, upgrade_started):
     print(
         f"  {'ok ' if kept and before_messages else 'BAD'} messages: {len(before_messages)} "
         f"before, {len(after)} after, {'same ids, keys and states' if kept else 'CHANGED'}"
+    )
+    after_effects = effects(database)
+    same = after_effects == before_effects
+    problems += not same
+    print(
+        f"  {'ok ' if same else 'BAD'} effects: {len(before_effects)} records linked to "
+        f"messages before, {len(after_effects)} after{'' if same else ', CHANGED'}"
     )
     handlers = set((_suite.psql(database, HANDLERS) or "").split())
     missing = sorted(handlers - set((_suite.psql(database, HANDLER_MODELS) or "").split()))
@@ -165,6 +189,7 @@ def run(args, database, tree, build, logs):
         _suite.UMBRELLA,
     )
     before = messages(database)
+    before_effects = effects(database)
     print(f"Upgrading it with this tree's code (-u {','.join(_suite.ALL_ADDONS)})...", flush=True)
     started = float(_suite.psql(database, "select extract(epoch from now() at time zone 'UTC')"))
     odoo(
@@ -175,7 +200,7 @@ def run(args, database, tree, build, logs):
         "-u",
         ",".join(_suite.ALL_ADDONS),
     )
-    problems = check(database, before, started)
+    problems = check(database, before, before_effects, started)
     print("upgrade ok" if not problems else f"upgrade FAILED: {problems} problem(s)")
     return 1 if problems else 0
 

@@ -11,9 +11,12 @@ from . import integration_window
 from . import integration_freeze
 from . import integration_flow_sunset
 from . import integration_sunset_extension
+from . import integration_message_enqueue
+from . import integration_message_lifecycle
 from . import integration_message
 from . import integration_message_api
 from . import integration_message_attempt
+from . import integration_message_effect
 from . import integration_exception
 from . import integration_message_edit
 from . import integration_message_report
@@ -26,6 +29,8 @@ from . import integration_handler
 from . import integration_handler_noop
 from . import integration_handler_passthrough
 from . import integration_handler_partner
+from . import integration_queue_claim
+from . import integration_queue_processing
 from . import integration_queue_worker
 from . import integration_queue_outcome
 from . import integration_xref

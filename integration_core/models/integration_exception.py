@@ -221,16 +221,21 @@ class IntegrationException(models.Model):
         return explain(self.category)
 
     def _compute_related(self):
-        rows_by_card = defaultdict(list)
+        rows_by_card, card_of = defaultdict(list), {}
         for row in self.env["integration.message"].search_read(
             [("exception_id", "in", self.ids)],
-            ["exception_id", "state", "result_model", "result_ids"]
-            + ["waiting_model", "waiting_code"],
+            ["exception_id", "state", "waiting_model", "waiting_code"],
         ):
             rows_by_card[row["exception_id"][0]].append(row)
+            card_of[row["id"]] = row["exception_id"][0]
+        effects_by_card = defaultdict(list)
+        for effect in self.env["integration.message.effect"].search_read(
+            [("message_id", "in", list(card_of))], ["message_id", "res_model", "res_id"], order="id"
+        ):
+            effects_by_card[card_of[effect["message_id"][0]]].append(effect)
         for record in self:
             rows = rows_by_card[record.id]
-            refs = _related_refs(rows)
+            refs = _related_refs(effects_by_card[record.id])
             record.related_model = next(iter(refs), False)
             record.related_summary = ", ".join(
                 _("%(model)s: %(count)s", model=self._model_label(model), count=len(ids))
@@ -472,7 +477,13 @@ class IntegrationException(models.Model):
     def action_open_related(self):
         access.require_integration_user(self.env, _("open the records of exceptions"))
         self.ensure_one()
-        refs = _related_refs(self.integration_message_ids.read(["result_model", "result_ids"]))
+        refs = _related_refs(
+            self.env["integration.message.effect"].search_read(
+                [("message_id", "in", self.integration_message_ids.ids)],
+                ["res_model", "res_id"],
+                order="id",
+            )
+        )
         if not refs:
             raise UserError(_("These messages have not produced any Odoo record."))
         model, ids = next(iter(refs.items()))
@@ -482,12 +493,11 @@ class IntegrationException(models.Model):
         return dict(action, view_mode="list,form", domain=[("id", "in", ids)])
 
 
-def _related_refs(rows):
-    """{model: [ids]} of the records that messages (read as dicts) produced."""
+def _related_refs(effects):
+    """{model: [ids]} of the records that messages produced (their effects read as dicts)."""
     refs = defaultdict(dict)
-    for row in rows:
-        if row.get("result_model") and row.get("result_ids"):
-            refs[row["result_model"]].update(dict.fromkeys(map(int, row["result_ids"].split(","))))
+    for effect in effects:
+        refs[effect["res_model"]][effect["res_id"]] = None
     return {model: list(ids) for model, ids in refs.items()}
 
 

@@ -16,6 +16,11 @@ class IntegrationHandler(models.AbstractModel):
 
     Raise ``lib.errors.PermanentError`` for a message that can never succeed as it is,
     ``lib.errors.TransientError`` for one worth retrying later.
+
+    Message states change by set-based SQL (enqueue is an INSERT, the queue's outcomes are
+    UPDATEs): ``create``/``write`` overrides of ``integration.message`` never run. A handler
+    that must act when its messages end implements the batch hooks ``_on_done``,
+    ``_on_failed`` and ``_on_waiting`` instead.
     """
 
     _name = "integration.handler"
@@ -59,3 +64,22 @@ class IntegrationHandler(models.AbstractModel):
         ``path``, ``method`` and ``headers``.
         """
         raise NotImplementedError(f"{self._name} does not send outbound messages")
+
+    # ------------------------------------------------------------------ lifecycle hooks
+    @api.model
+    def _on_done(self, messages):
+        """Called once per batch with this handler's ``messages`` that became ``done``.
+
+        Runs after their state changed, in the same transaction (their effects are linked by
+        then). A hook that raises has its own work undone and logged; the states stay.
+        """
+
+    @api.model
+    def _on_failed(self, messages):
+        """Called once per batch with this handler's ``messages`` that became ``failed`` (by
+        the queue, or when a waiting message's deadline passed). Same rules as ``_on_done``."""
+
+    @api.model
+    def _on_waiting(self, messages):
+        """Called once per batch with this handler's ``messages`` parked on a missing
+        reference (``waiting``). Same rules as ``_on_done``."""

@@ -1,30 +1,22 @@
 """The durable queue: one row per message received (inbox) or to send (outbox)."""
 
-import functools
-import hashlib
 import json
-import uuid
 from collections import namedtuple
 
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
 from ..lib import input_limits
 from ..tools import access
-from ..tools.cron_wakeup import wake_cron_workers
-from ..tools.enqueue_errors import ConcurrentEnqueue
-from .integration_sequence_gate import SEQUENCE_REFERENCE
+from .integration_message_enqueue import PAYLOAD_INLINE_LIMIT  # noqa: F401 (its old home)
 
 # Where enqueued messages go: a flow's identity and what enqueuing reads of it.
 QueueTarget = namedtuple(
     "QueueTarget", "flow_id endpoint_id company_id direction ordering_key_path"
 )
-# Payloads larger than this live in an attachment, with their checksum on the message.
-PAYLOAD_INLINE_LIMIT = 256 * 1024
 # States in which a message still blocks later messages of its ordering key.
 BLOCKING_STATES = ("pending", "processing", "waiting", "failed")
 STATES = [
@@ -39,6 +31,7 @@ STATES = [
 
 class IntegrationMessage(models.Model):
     _name = "integration.message"
+    _inherit = ["integration.message.enqueue", "integration.message.lifecycle"]
     _description = "Integration Message"
     _order = "id desc"
     _rec_name = "display_name"
@@ -84,9 +77,12 @@ class IntegrationMessage(models.Model):
         help="After this the missing reference becomes a failure people act on.",
     )
     done_at = fields.Datetime(string="Done", readonly=True)
-    result_model = fields.Char(string="Result model", readonly=True)
-    result_ids = fields.Char(
-        string="Result record IDs", readonly=True, help="Ids of the records the message produced."
+    effect_ids = fields.One2many(
+        "integration.message.effect",
+        "message_id",
+        string="Effects",
+        readonly=True,
+        help="The Odoo records this message created or changed.",
     )
     result_links = fields.Html(
         compute="_compute_result_links",
@@ -151,6 +147,15 @@ class IntegrationMessage(models.Model):
             ["endpoint_id", "direction", "ordering_key", "sequence", "id"],
             where="ordering_key IS NOT NULL AND state IN %s" % (BLOCKING_STATES,),
         )
+        # Health figures (tools/message_stats.py) and the analysis report look at recent
+        # done messages only: messages done in the last hours, the latest done per flow.
+        create_index(
+            self.env.cr,
+            "integration_message_done_at_idx",
+            table,
+            ["done_at"],
+            where="state = 'done'",
+        )
         create_index(
             self.env.cr,
             "integration_message_waiting_idx",
@@ -164,11 +169,16 @@ class IntegrationMessage(models.Model):
         for message in self:
             message.display_name = f"{message.flow_id.code or ''} #{message.id or ''}"
 
+    @api.depends("effect_ids")
     def _compute_result_links(self):
+        Effect = self.env["integration.message.effect"]
         for message in self:
-            records = message._result_records()
             # Only what the reader may open is linked.
-            records = records.exists()._filtered_access("read") if records is not None else None
+            records = [
+                record
+                for records in Effect._records_by_model(message).values()
+                for record in records.exists()._filtered_access("read")
+            ]
             message.result_links = (
                 Markup(", ").join(
                     Markup('<a href="/odoo/%s/%s">%s</a>')
@@ -246,214 +256,6 @@ class IntegrationMessage(models.Model):
         except input_limits.InputError as error:
             raise ValidationError(str(error)) from None
 
-    @api.model
-    def _enqueue_target(self, target, items):
-        """enqueue_batch for a flow given by a QueueTarget of plain values (no flow read).
-
-        Trusted: the caller has checked who may queue on the target. Raises InputError (see
-        ``lib/input_limits.py``) for an item out of the limits; nothing is stored then.
-        """
-        if not items:
-            return []
-        input_limits.check_batch_size(len(items))
-        max_bytes = self._max_payload_bytes()
-        rows = []
-        for index, item in enumerate(items):
-            try:
-                rows.append(self._prepare_row(target, item, max_bytes))
-            except input_limits.InputError as error:
-                error.index = index if len(items) > 1 else None
-                raise
-        keys = [row["idempotency_key"] for row in rows]
-        unique_rows = list({row["idempotency_key"]: row for row in reversed(rows)}.values())
-        inserted = self._insert_rows(target, unique_rows)
-        self._cache_inserted(inserted)
-        by_key = dict(inserted)
-        if len(inserted) < len(unique_rows):
-            by_key.update(self._existing_by_key(target, [k for k in keys if k not in inserted]))
-        missing = [key for key in keys if key not in by_key]
-        if missing:
-            # A concurrent transaction holds these keys but has not committed them yet.
-            raise ConcurrentEnqueue(
-                _("Concurrent enqueue of the same messages; retry the request.")
-            )
-        large = [
-            row
-            for row in unique_rows
-            if "_large_payload" in row and row["idempotency_key"] in inserted
-        ]
-        if large:
-            self._store_large_payloads(large, by_key)
-        if inserted:
-            self._trigger_processing()
-        # One recordset: reading a field of one message reads the whole batch at once.
-        records = self.browse([by_key[key] for key in keys])
-        results, reported = [], set()
-        for record, key in zip(records, keys, strict=True):
-            results.append((record, key in inserted and key not in reported))
-            reported.add(key)
-        return results
-
-    @api.model
-    def _max_payload_bytes(self):
-        """The body and payload size limit (system parameter integration.max_request_bytes)."""
-        param = self.env["ir.config_parameter"].sudo().get_param("integration.max_request_bytes")
-        try:
-            return int(param or 0) or input_limits.MAX_BODY_BYTES
-        except ValueError:
-            return input_limits.MAX_BODY_BYTES
-
-    def _prepare_row(self, target, item, max_bytes=input_limits.MAX_BODY_BYTES):
-        """The INSERT values of one item, checked against the input limits (InputError)."""
-        if not isinstance(item, dict):
-            raise input_limits.InputError("Each item must be an object with a payload.")
-        payload = item.get("payload")
-        text, encoded = input_limits.encode_payload(payload, max_bytes)
-        key = item.get("idempotency_key") or (
-            isinstance(payload, dict) and payload.get("message_id") or None
-        )
-        ordering_key = item.get("ordering_key")
-        if ordering_key is None and target.ordering_key_path and isinstance(payload, dict):
-            ordering_key = _dig(payload, target.ordering_key_path)
-        headers = item.get("headers")
-        if headers:
-            input_limits.check_json_value(headers, "headers")
-        row = {
-            "idempotency_key": input_limits.check_key("The idempotency key (message_id)", key)
-            or uuid.uuid4().hex,
-            "payload": text,
-            "payload_checksum": hashlib.sha256(encoded).hexdigest(),
-            "payload_size": len(encoded),
-            "ordering_key": input_limits.check_key("The ordering key", ordering_key),
-            "sequence": input_limits.check_sequence(item.get("sequence")),
-            "correlation_id": input_limits.check_key(
-                "The correlation id", item.get("correlation_id")
-            ),
-            "headers": json.dumps(headers) if headers else None,
-        }
-        if len(encoded) > PAYLOAD_INLINE_LIMIT:
-            row["_large_payload"] = encoded
-            row["payload"] = None
-        return row
-
-    def _insert_rows(self, target, rows):
-        """INSERT ... ON CONFLICT DO NOTHING in one statement; return {key: id} of new rows."""
-        now = fields.Datetime.now()
-        columns = (
-            "idempotency_key",
-            "payload",
-            "payload_checksum",
-            "payload_size",
-            "headers",
-            "ordering_key",
-            "sequence",
-            "correlation_id",
-        )
-        arrays = [[row[column] for row in rows] for column in columns]
-        self.env.cr.execute(
-            SQL(
-                """
-                INSERT INTO integration_message (
-                    flow_id, endpoint_id, company_id, direction, state, attempts,
-                    next_attempt_at, create_uid, create_date, write_uid, write_date,
-                    idempotency_key, payload, payload_checksum, payload_size, headers,
-                    ordering_key, sequence, correlation_id)
-                SELECT %s, %s, %s, %s, 'pending', 0, %s, %s, %s, %s, %s, t.*
-                  FROM unnest(%s::varchar[], %s::text[], %s::varchar[], %s::int[], %s::text[],
-                              %s::varchar[], %s::int[], %s::varchar[]) AS t
-                    ON CONFLICT (endpoint_id, direction, idempotency_key) DO NOTHING
-                RETURNING idempotency_key, id
-                """,
-                target.flow_id,
-                target.endpoint_id,
-                target.company_id,
-                target.direction,
-                now,
-                self.env.uid,
-                now,
-                self.env.uid,
-                now,
-                *arrays,
-            ),
-            # A duplicate racing a worker's update of its row fails to serialize: an expected
-            # race the caller retries (Odoo retries the request, the AMQP consumer requeues).
-            log_exceptions=False,
-        )
-        return dict(self.env.cr.fetchall())
-
-    def _cache_inserted(self, inserted):
-        """What a new message's caller reads at once (key, state), known without a query."""
-        records = self.browse(inserted.values())
-        self.env.cache.update(records, self._fields["idempotency_key"], list(inserted))
-        self.env.cache.update(records, self._fields["state"], ["pending"] * len(records))
-
-    def _existing_by_key(self, target, keys):
-        self.env.cr.execute(
-            SQL(
-                "SELECT idempotency_key, id FROM integration_message"
-                " WHERE endpoint_id = %s AND direction = %s AND idempotency_key = ANY(%s)",
-                target.endpoint_id,
-                target.direction,
-                list(set(keys)),
-            )
-        )
-        return dict(self.env.cr.fetchall())
-
-    def _store_large_payloads(self, rows, by_key):
-        attachments = (
-            self.env["ir.attachment"]
-            .sudo()
-            .create(
-                [
-                    {
-                        "name": f"payload-{by_key[row['idempotency_key']]}.json",
-                        "raw": row["_large_payload"],
-                        "res_model": self._name,
-                        "res_id": by_key[row["idempotency_key"]],
-                        "mimetype": "application/json",
-                    }
-                    for row in rows
-                ]
-            )
-        )
-        for row, attachment in zip(rows, attachments, strict=True):
-            self.browse(by_key[row["idempotency_key"]]).sudo().write(
-                {"payload_attachment_id": attachment.id}
-            )
-
-    @api.model
-    def _trigger_processing(self, at=None):
-        """Have the queue's scheduled action run soon (at once, or at ``at``).
-
-        At once is what every enqueue asks: one INSERT of the trigger Odoo's cron workers look
-        for, and after the commit one notification through a kept connection (cron_wakeup),
-        instead of ``ir.cron._trigger``'s four statements and new connection each time.
-        """
-        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(
-            "integration_core.ir_cron_process_queue", raise_if_not_found=False
-        )
-        if not cron_id:
-            return
-        if at is not None:
-            self.env["ir.cron"].sudo().browse(cron_id)._trigger(at)
-            return
-        self.env["ir.cron"].flush_model(["active"])
-        self.env.cr.execute(
-            SQL(
-                "INSERT INTO ir_cron_trigger"
-                " (cron_id, call_at, create_uid, create_date, write_uid, write_date)"
-                " SELECT id, now() AT TIME ZONE 'UTC', %s, now() AT TIME ZONE 'UTC',"
-                " %s, now() AT TIME ZONE 'UTC' FROM ir_cron WHERE id = %s AND active",
-                self.env.uid,
-                self.env.uid,
-                cron_id,
-            )
-        )
-        postcommit = self.env.cr.postcommit
-        if self.env.cr.rowcount and not postcommit.data.get("integration_core.wake_cron"):
-            postcommit.data["integration_core.wake_cron"] = True
-            postcommit.add(functools.partial(wake_cron_workers, self.env.cr.dbname))
-
     # ------------------------------------------------------------------ reading
     def get_payload(self):
         """The payload text, wherever it is stored."""
@@ -471,96 +273,10 @@ class IntegrationMessage(models.Model):
         return json.loads(self.headers) if self.headers else {}
 
     def _result_records(self):
+        """The records this message created or changed (of its first model), or None."""
         self.ensure_one()
-        if not (self.result_model and self.result_ids):
-            return None
-        return self.env[self.result_model].browse(int(i) for i in self.result_ids.split(","))
-
-    # ------------------------------------------------------------------ park and resume
-    @api.model
-    def _resume_waiting(self, model, codes, endpoint=None):
-        """Send messages parked on ``model``/``codes`` back to the queue; return how many."""
-        query = SQL(
-            "UPDATE integration_message SET state = 'pending', next_attempt_at = %(now)s,"
-            " write_date = %(now)s WHERE state = 'waiting' AND waiting_model = %(model)s"
-            " AND waiting_code = ANY(%(codes)s)",
-            now=fields.Datetime.now(),
-            model=model,
-            codes=list(codes),
-        )
-        if endpoint:
-            query = SQL("%s AND endpoint_id = %s", query, endpoint.id)
-        self.env.cr.execute(SQL("%s RETURNING id", query))
-        resumed = [row[0] for row in self.env.cr.fetchall()]
-        if resumed:
-            self.invalidate_model()
-            self._trigger_processing()
-        return len(resumed)
-
-    @api.model
-    def _references_available(self, endpoint, model, codes):
-        """The ``codes`` of ``model`` that ``endpoint``'s messages need not wait for any more.
-
-        The core parks on cross-references; a connector that parks on references of its own
-        (e.g. a result waiting for the previous one) extends this for its pseudo-model. A
-        message parked on a sequence gap resumes when the number before it is applied.
-        """
-        if model == SEQUENCE_REFERENCE:
-            return self.env["integration.sequence.gate"]._numbers_applied(endpoint, codes)
-        if model not in self.env:
-            return set()
-        xrefs = (
-            self.env["integration.xref"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("endpoint_id", "=", endpoint.id),
-                    ("model", "=", model),
-                    ("external_code", "in", list(codes)),
-                ],
-                ["external_code"],
-            )
-        )
-        return set(xrefs.mapped("external_code"))
-
-    @api.model
-    def _resume_available(self):
-        """Safety net of the waiting scheduled action: resume what waits for a reference that
-        exists (e.g. a cross-reference imported while its message was being parked)."""
-        self.env.cr.execute(
-            "SELECT endpoint_id, waiting_model, array_agg(DISTINCT waiting_code)"
-            " FROM integration_message WHERE state = 'waiting' GROUP BY 1, 2"
-        )
-        resumed = 0
-        for endpoint_id, model, codes in self.env.cr.fetchall():
-            endpoint = self.env["integration.endpoint"].browse(endpoint_id)
-            found = self._references_available(endpoint, model, set(codes))
-            if found:
-                resumed += self._resume_waiting(model, found, endpoint=endpoint)
-        return resumed
-
-    @api.model
-    def _expire_waiting(self):
-        """Messages waiting past their deadline fail, filed under their missing reference."""
-        self._resume_available()
-        expired = self.search(
-            [("state", "=", "waiting"), ("waiting_deadline", "<", fields.Datetime.now())]
-        )
-        for message in expired:
-            error = _(
-                "Still no %(model)s %(code)s after the flow's waiting deadline.",
-                model=message.waiting_model,
-                code=message.waiting_code,
-            )
-            message.write({"state": "failed", "error": error, "error_kind": "permanent"})
-            self.env["integration.exception"].sudo()._record_failure(
-                message,
-                "missing_master_data",
-                error,
-                cause=f"{message.waiting_model}:{message.waiting_code}",
-                severity="high",
-            )
-        return len(expired)
+        by_model = self.env["integration.message.effect"]._records_by_model(self)
+        return next(iter(by_model.values()), None)
 
     # ------------------------------------------------------------------ actions
     def action_retry(self):
@@ -586,13 +302,3 @@ class IntegrationMessage(models.Model):
         cancellable.sudo().write({"state": "cancelled", "lease_until": False})
         cancellable.exception_id._refresh_from_messages()
         return True
-
-
-def _dig(payload, path):
-    """Value at a dotted ``path`` of a decoded JSON payload, or None."""
-    value = payload
-    for part in path.split("."):
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    return value

@@ -15,7 +15,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..lib import input_limits
-from .integration_message import PAYLOAD_INLINE_LIMIT
+from .integration_message_enqueue import PAYLOAD_INLINE_LIMIT
 
 EDITABLE_STATES = ("failed", "waiting")
 

@@ -42,14 +42,8 @@ class IntegrationMessageReport(models.Model):
         return self.env["integration.exception"]._fields["category"].selection
 
     def init(self):
-        # Health figures and this report look at recent done messages and recent tries only.
-        create_index(
-            self.env.cr,
-            "integration_message_done_at_idx",
-            "integration_message",
-            ["done_at"],
-            where="state = 'done'",
-        )
+        # This report looks at recent tries only (recent done messages: see the message's
+        # own ``init``).
         create_index(
             self.env.cr,
             "integration_message_attempt_started_idx",

@@ -16,6 +16,9 @@ from odoo.tools import SQL
 
 from ..tools import cron_wakeup
 
+# The outcomes after which handlers hear of their messages (``_on_<state>``).
+HOOKED_STATES = ("done", "failed", "waiting")
+
 
 class IntegrationQueueOutcome(models.AbstractModel):
     _name = "integration.queue.outcome"
@@ -34,12 +37,15 @@ class IntegrationQueueOutcome(models.AbstractModel):
             groups.setdefault(outcome["outcome"], []).append(outcome)
         # Read before the cache is dropped below: re-reading would fetch whole rows, payloads too.
         solved = [o["message"].exception_id.id for o in groups.get("done", [])]
+        hooked = _ids_by_handler(groups)
         self._apply_done(groups.get("done", []), now)
         self._apply_retry(groups.get("retry", []) + groups.get("deferred", []), now)
         self._apply_failed(groups.get("failed", []), now)
         self._apply_waiting(groups.get("waiting", []), now)
         self.env["integration.message.attempt"]._log(attempt_rows)
         self.env["integration.message"].invalidate_model()
+        for state, ids_by_handler in hooked.items():
+            self.env["integration.message"]._call_lifecycle_hook(f"_on_{state}", ids_by_handler)
         later = [
             o.get("next_attempt_at") or o.get("until")
             for o in groups.get("retry", []) + groups.get("deferred", [])
@@ -67,24 +73,19 @@ class IntegrationQueueOutcome(models.AbstractModel):
     def _apply_done(self, outcomes, now):
         if not outcomes:
             return
-        models_, ids_ = zip(*(_result_ref(o.get("result")) for o in outcomes), strict=True)
         self.env.cr.execute(
             SQL(
                 """
-                UPDATE integration_message m
+                UPDATE integration_message
                    SET state = 'done', done_at = %(now)s, write_date = %(now)s,
-                       lease_until = NULL, leased_by = NULL, error = NULL, error_kind = NULL,
-                       result_model = t.model, result_ids = t.ids
-                  FROM unnest(%(ids)s::int[], %(models)s::varchar[], %(rids)s::varchar[])
-                       AS t(id, model, ids)
-                 WHERE m.id = t.id
+                       lease_until = NULL, leased_by = NULL, error = NULL, error_kind = NULL
+                 WHERE id = ANY(%(ids)s)
                 """,
                 now=now,
                 ids=[o["message"].id for o in outcomes],
-                models=list(models_),
-                rids=list(ids_),
             )
         )
+        self.env["integration.message.effect"]._record(outcomes)
 
     @api.model
     def _apply_retry(self, outcomes, now):
@@ -217,11 +218,14 @@ class IntegrationQueueOutcome(models.AbstractModel):
             Exception_._record_failure(self.env["integration.message"].browse(ids), category, error)
 
 
-def _result_ref(result):
-    """(model, "id,id") of the records a handler returned, or (None, None)."""
-    if isinstance(result, models.BaseModel) and result:
-        return result._name, ",".join(str(i) for i in result.ids)
-    return None, None
+def _ids_by_handler(groups):
+    """``{state: {handler model: message ids}}`` of the outcomes that call lifecycle hooks."""
+    hooked = {}
+    for state in HOOKED_STATES:
+        for outcome in groups.get(state, []):
+            handler = outcome["message"].flow_id.handler
+            hooked.setdefault(state, {}).setdefault(handler, []).append(outcome["message"].id)
+    return hooked
 
 
 def _attempt_row(outcome):

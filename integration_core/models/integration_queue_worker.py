@@ -41,6 +41,11 @@ Operations manual:
   opening. A claim plan that starts from the flows (per-flow pending index) skips a held or
   paused flow whole; one that walks the queue in due order passes over its messages: a held
   backlog's size, never the history, may add to a claim's cost.
+- The worker's parts, by concept: ``integration.queue.claim`` (claims, leases, their release
+  and recovery), ``integration.queue.processing`` (handlers, the sequence gate of flows with a
+  sequence path, outcomes of each message) and ``integration.queue.outcome`` (states, attempt
+  rows, effects, lifecycle hooks and exception cards, written for the whole batch). The
+  worker inherits the first two, so each is reachable on it too.
 """
 
 import logging
@@ -51,14 +56,10 @@ import time
 from datetime import timedelta
 
 import psycopg2
-from psycopg2 import errorcodes
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..lib import backoff
-from ..lib.errors import MissingReference, PermanentError, TransientError
 from ..tools import cron_wakeup, holds, pg
 
 _logger = logging.getLogger(__name__)
@@ -69,21 +70,13 @@ DEFAULT_BATCH = 100
 # worker, a little later after an unexpected error (so a bug does not spin).
 RELEASE_DELAY = {"conflict": 0, "error": 30}
 FILING_TRIES = 5
-LEASE_EXPIRED = "Worker lease expired (the worker stopped): retried."
 # The code of every scheduled action that processes the queue (a "runner").
 RUNNER_CODE = "model._cron_process_queue()"
 
 
-class Deferred(Exception):
-    """The endpoint's circuit is open: put the message back without counting a try."""
-
-    def __init__(self, until):
-        super().__init__(until)
-        self.until = until
-
-
 class IntegrationQueueWorker(models.AbstractModel):
     _name = "integration.queue.worker"
+    _inherit = ["integration.queue.claim", "integration.queue.processing"]
     _description = "Integration Queue Worker"
 
     # ------------------------------------------------------------------ scheduled actions
@@ -171,30 +164,6 @@ class IntegrationQueueWorker(models.AbstractModel):
             cron_wakeup.wake_cron_workers_at(self.env.cr.dbname, filing["next_due"])
 
     @api.model
-    def _release_claim(self, ids, worker, delay):
-        """Put a claimed batch back: pending, its try not counted (no attempt row was kept)."""
-        pg.read_committed(self.env.cr)
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE integration_message
-                   SET state = 'pending', attempts = GREATEST(attempts - 1, 0),
-                       lease_until = NULL, leased_by = NULL, write_date = %(now)s,
-                       next_attempt_at = %(now)s + make_interval(secs => %(delay)s)
-                 WHERE id = ANY(%(ids)s) AND state = 'processing' AND leased_by = %(worker)s
-                """,
-                now=fields.Datetime.now(),
-                delay=delay,
-                ids=list(ids),
-                worker=worker,
-            )
-        )
-        if delay:
-            self.env["integration.message"]._trigger_processing(
-                at=fields.Datetime.now() + timedelta(seconds=delay)
-            )
-
-    @api.model
     def _trigger_at_lease_expiry(self):
         """Have a runner recover leases when the first one left behind expires."""
         self.env.cr.execute(
@@ -269,82 +238,6 @@ class IntegrationQueueWorker(models.AbstractModel):
         )
         return self.env.cr.fetchone()[0]
 
-    # ------------------------------------------------------------------ claim and leases
-    @api.model
-    def _claim_batch(self, limit, worker):
-        """Lease up to ``limit`` ready messages to ``worker``; return their ids.
-
-        Call at the start of a transaction and commit right after. The claim transaction is
-        then READ COMMITTED, the usual isolation of a SKIP LOCKED queue: a row another claimer has
-        just committed is re-checked and passed over, where Odoo's REPEATABLE READ would fail
-        the whole claim. A remaining conflict is rolled back and the claim retried.
-        """
-        for _try in range(5):
-            try:
-                # Contention with another claimer is expected: no error log for it.
-                self.env.cr.execute(
-                    SQL("%s%s", self._claim_isolation(), self._claim_query(limit, worker)),
-                    log_exceptions=False,
-                )
-                return [row[0] for row in self.env.cr.fetchall()]
-            except psycopg2.OperationalError as error:
-                if error.pgcode not in RETRIABLE_PGCODES:
-                    raise
-                self.env.cr.rollback()
-        return []
-
-    @api.model
-    def _claim_isolation(self):
-        """READ COMMITTED for a claim that starts its transaction; nothing inside a transaction
-        already begun (a caller's, or a test's), where the isolation can no longer change."""
-        status = self.env.cr.connection.info.transaction_status
-        if status == psycopg2.extensions.TRANSACTION_STATUS_IDLE:
-            return SQL("SET TRANSACTION ISOLATION LEVEL READ COMMITTED; ")
-        return SQL()
-
-    @api.model
-    def _claim_query(self, limit, worker, only_ids=None):
-        now = fields.Datetime.now()
-        return SQL(
-            """
-            WITH candidates AS (
-                SELECT m.id, f.lease_seconds
-                  FROM integration_message m
-                  JOIN integration_flow f ON f.id = m.flow_id
-                 WHERE m.state = 'pending'
-                   AND m.next_attempt_at <= %(now)s
-                   AND f.state = 'active'
-                   AND f.paused IS NOT TRUE
-                   AND %(open)s
-                   AND (%(only_ids)s::int[] IS NULL OR m.id = ANY(%(only_ids)s::int[]))
-                   AND (m.ordering_key IS NULL OR NOT EXISTS (
-                        SELECT 1 FROM integration_message e
-                         WHERE e.endpoint_id = m.endpoint_id
-                           AND e.direction = m.direction
-                           AND e.ordering_key = m.ordering_key
-                           AND e.state IN ('pending', 'processing', 'waiting', 'failed')
-                           AND (e.sequence, e.id) < (m.sequence, m.id)))
-                 ORDER BY m.next_attempt_at, m.id
-                 LIMIT %(limit)s
-                   FOR UPDATE OF m SKIP LOCKED
-            )
-            UPDATE integration_message m
-               SET state = 'processing',
-                   attempts = m.attempts + 1,
-                   leased_by = %(worker)s,
-                   lease_until = %(now)s + make_interval(secs => c.lease_seconds),
-                   write_date = %(now)s
-              FROM candidates c
-             WHERE m.id = c.id
-         RETURNING m.id
-            """,
-            now=now,
-            limit=limit,
-            worker=worker,
-            only_ids=only_ids,
-            open=holds.open_now("f", now),
-        )
-
     @api.model
     def _process_now(self, messages):
         """Process ``messages`` at once, in the caller's transaction (a person's replay).
@@ -367,263 +260,6 @@ class IntegrationQueueWorker(models.AbstractModel):
                 raise
             return []
         return self._process_claimed(ids, worker) if ids else []
-
-    @api.model
-    def _recover_expired_leases(self):
-        """Make messages whose worker died pending again; return how many.
-
-        Their lost try keeps its count and gets its attempt row, so a message that crashes its
-        worker every time still ends after its flow's max attempts.
-        """
-        now = fields.Datetime.now()
-        pg.read_committed(self.env.cr)  # rows another worker just changed are passed over
-        try:
-            self.env.cr.execute(
-                SQL(
-                    """
-                    WITH expired AS (
-                        SELECT id, leased_by, lease_until FROM integration_message
-                         WHERE state = 'processing' AND lease_until < %(now)s
-                           FOR UPDATE SKIP LOCKED)
-                    UPDATE integration_message m
-                       SET state = 'pending', next_attempt_at = %(now)s, lease_until = NULL,
-                           leased_by = NULL, error = %(error)s, error_kind = 'transient',
-                           write_date = %(now)s
-                      FROM expired e
-                     WHERE m.id = e.id
-                 RETURNING m.id, m.flow_id, m.company_id, m.attempts, e.leased_by, e.lease_until
-                    """,
-                    now=now,
-                    error=LEASE_EXPIRED,
-                ),
-                log_exceptions=False,
-            )
-        except psycopg2.OperationalError as error:
-            if not pg.is_conflict(error):
-                raise
-            self.env.cr.rollback()
-            return 0
-        rows = self.env.cr.fetchall()
-        if rows:
-            _logger.warning("Recovered %d messages whose worker lease expired", len(rows))
-            self.env["integration.message.attempt"]._log(
-                [
-                    {
-                        "message_id": message_id,
-                        "flow_id": flow_id,
-                        "company_id": company_id,
-                        "number": attempts,
-                        "started_at": lease_until,
-                        "duration_ms": 0,
-                        "outcome": "retry",
-                        "error": LEASE_EXPIRED,
-                        "worker": leased_by,
-                    }
-                    for message_id, flow_id, company_id, attempts, leased_by, lease_until in rows
-                ]
-            )
-            self.env["integration.message"].invalidate_model()
-        return len(rows)
-
-    @api.model
-    def _lock_owned(self, ids, worker):
-        """Lock the claimed rows still leased to ``worker`` for the rest of the transaction."""
-        try:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM integration_message WHERE id = ANY(%s)"
-                    " AND state = 'processing' AND leased_by = %s ORDER BY id FOR UPDATE",
-                    list(ids),
-                    worker,
-                ),
-                log_exceptions=False,
-            )
-        except psycopg2.OperationalError as error:
-            if error.pgcode not in RETRIABLE_PGCODES:
-                raise
-            # Another worker recovered these leases meanwhile: they are its to process now.
-            self.env.cr.rollback()
-            return []
-        return [row[0] for row in self.env.cr.fetchall()]
-
-    # ------------------------------------------------------------------ processing
-    @api.model
-    def _process_claimed(self, ids, worker, filings=None):
-        """Run the handler of every claimed message and record the outcomes (no commit).
-
-        The exception cards are filed at once, unless ``filings`` is a list: then what to file
-        is appended to it, for the caller to file after its commit.
-        """
-        owned = self._lock_owned(ids, worker)
-        messages = self.env["integration.message"].browse(owned)
-        messages.invalidate_recordset()
-        messages.fetch(
-            ["flow_id", "endpoint_id", "company_id", "direction", "attempts", "exception_id"]
-        )
-        outcomes = self._process_together(messages, worker) or [
-            self._process_one(message, worker) for message in messages
-        ]
-        Outcome = self.env["integration.queue.outcome"]
-        filing = Outcome._apply(outcomes)
-        if filings is None:
-            Outcome._file(filing)
-        else:
-            filings.append(filing)
-        return outcomes
-
-    @api.model
-    def _process_together(self, messages, worker):
-        """Inbound messages under one savepoint, their writes flushed together; None as soon
-        as one of them does not simply succeed (everything is then undone, and the caller
-        processes them one savepoint each, which says which message failed and why).
-
-        Outbound batches always go one by one: a request sent cannot be undone.
-        """
-        if any(message.direction != "inbound" for message in messages):
-            return None
-        outcomes = []
-        try:
-            with self.env.cr.savepoint():
-                handlers = self._batch_handlers(messages)
-                for message in messages:
-                    started, clock = fields.Datetime.now(), time.perf_counter()
-                    result = handlers[message.flow_id]._process_inbound(message)
-                    outcomes.append(
-                        {
-                            "message": message,
-                            "worker": worker,
-                            "started_at": started,
-                            "outcome": "done",
-                            "result": result,
-                            "duration_ms": int((time.perf_counter() - clock) * 1000),
-                        }
-                    )
-                self.env.flush_all()
-        except Exception:  # any failure: undo all, the caller redoes them one by one
-            self.env.invalidate_all()
-            return None
-        return outcomes
-
-    @api.model
-    def _batch_handlers(self, messages):
-        """The handler of each flow of the batch, knowing what its messages will read."""
-        handlers = {}
-        for flow in messages.flow_id:
-            handler = flow._handler()
-            prefetch = handler._prefetch_inbound(
-                messages.filtered(lambda m, f=flow: m.flow_id == f)
-            )
-            handlers[flow] = handler._with_batch_prefetch(prefetch)
-        return handlers
-
-    @api.model
-    def _process_one(self, message, worker):
-        started = fields.Datetime.now()
-        clock = time.perf_counter()
-        outcome = {"message": message, "worker": worker, "started_at": started}
-        sent = {}
-        try:
-            with self.env.cr.savepoint():
-                result = self._run_handler(message, sent)
-            outcome.update(outcome="done", result=result)
-        except Deferred as deferred:
-            outcome.update(outcome="deferred", until=deferred.until)
-        except MissingReference as missing:
-            outcome.update(
-                outcome="waiting", error=str(missing), model=missing.model, code=str(missing.code)
-            )
-        except TransientError as error:
-            outcome.update(_failure(error, "transient", message))
-        except PermanentError as error:
-            outcome.update(_failure(error, "permanent", message))
-        except (UserError, ValidationError) as error:
-            outcome.update(_failure(error, "permanent", message, category="validation"))
-        except (psycopg2.OperationalError, psycopg2.IntegrityError) as error:
-            # A concurrent message created the same record first: the retry will find it.
-            retriable = RETRIABLE_PGCODES | {errorcodes.UNIQUE_VIOLATION}
-            kind = "transient" if error.pgcode in retriable else "permanent"
-            outcome.update(_failure(error, kind, message, category="handler"))
-        except Exception as error:  # a handler bug must fail its message, not the batch
-            _logger.exception(
-                "Handler of %s failed on message %s", message.flow_id.code, message.id
-            )
-            outcome.update(
-                _failure(
-                    error,
-                    "permanent",
-                    message,
-                    category="handler",
-                    text=f"{type(error).__name__}: {error}",
-                )
-            )
-        if outcome["outcome"] != "done":
-            self.env.invalidate_all()
-        if sent:
-            self._count_for_circuit(sent["endpoint"], outcome)
-        outcome["duration_ms"] = int((time.perf_counter() - clock) * 1000)
-        return outcome
-
-    @api.model
-    def _count_for_circuit(self, endpoint, outcome):
-        """Outside the savepoint: the circuit counts even when the message's work is undone.
-
-        Only transient failures say the other side is unwell; a rejection says it is up. The
-        circuit is a health signal: failing to count one outcome must not fail the batch.
-        """
-        try:
-            endpoint._circuit_record(success=outcome.get("error_kind") != "transient")
-        except psycopg2.Error as error:
-            _logger.warning("Circuit of %s not updated: %s", endpoint.code, error)
-
-    @api.model
-    def _run_handler(self, message, sent):
-        """Run the flow's handler; for outbound, note in ``sent`` that a request went out."""
-        flow = message.flow_id
-        if message.direction == "inbound":
-            return flow._handler()._process_inbound(message)
-        endpoint = message.endpoint_id
-        endpoint._check_may_send()
-        allowed, reopen_at = endpoint._circuit_allows()
-        if not allowed:
-            raise Deferred(reopen_at)
-        request = flow._handler()._prepare_outbound(message)
-        sent["endpoint"] = endpoint
-        return endpoint._send(flow, message, request)
-
-
-def _failure(error, kind, message, category=None, text=None):
-    """Describe a failed try for ``_apply_outcomes``."""
-    flow = message.flow_id
-    attempts = message.attempts
-    if kind == "transient" and attempts < flow.max_attempts:
-        delay = backoff.next_delay(
-            attempts,
-            base=flow.retry_base_seconds,
-            cap=flow.retry_cap_seconds,
-            retry_after=getattr(error, "retry_after", None),
-        )
-        return {
-            "outcome": "retry",
-            "error": text or str(error),
-            "error_kind": kind,
-            "status_code": getattr(error, "status_code", None),
-            "next_attempt_at": fields.Datetime.now() + timedelta(seconds=delay),
-        }
-    if category is None:
-        category = getattr(error, "category", None) or (
-            "transport"
-            if kind == "transient"
-            else "rejected"
-            if message.direction == "outbound"
-            else "validation"
-        )
-    return {
-        "outcome": "failed",
-        "error": text or str(error),
-        "error_kind": kind,
-        "status_code": getattr(error, "status_code", None),
-        "category": category,
-    }
 
 
 def _worker_id():

@@ -14,8 +14,9 @@ class IntegrationSequenceGate(models.Model):
     """The last sequence number applied for one business key of one endpoint.
 
     A flow gates on sequence when it names a ``sequence_path`` (and a ``sequence_key_path``,
-    else its ordering key path) in its payloads. Its handler calls ``_check(message)`` before
-    applying a message and ``_advance(message)`` after: the next number goes on, a number
+    else its ordering key path) in its payloads. The queue (``integration.queue.processing``)
+    calls ``_check(message)`` before its handler and ``_advance(message)`` after, in the same
+    savepoint; handlers do nothing for it. The next number goes on, a number
     already applied is a duplicate (``_check`` returns False: do nothing), and a gap parks the
     message (``MissingReference`` on ``integration.sequence`` / ``<key>#<previous number>``)
     until the previous one is applied, or until the flow's waiting deadline makes it an
@@ -41,7 +42,7 @@ class IntegrationSequenceGate(models.Model):
         ("key_unique", "unique(endpoint_id, key)", "One sequence per business key and endpoint."),
     ]
 
-    # ------------------------------------------------------------------ for handlers
+    # ------------------------------------------------------------------ for the queue
     @api.model
     def _check(self, message):
         """True to apply ``message`` now, False for a number already applied; a gap raises

@@ -3,7 +3,7 @@ import json
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from ..models.integration_message import PAYLOAD_INLINE_LIMIT
+from ..models.integration_message_enqueue import PAYLOAD_INLINE_LIMIT
 from .common import IntegrationCase, make_integration_users
 
 

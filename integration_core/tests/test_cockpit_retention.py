@@ -2,7 +2,7 @@ from unittest.mock import patch
 
 from odoo.tests import tagged
 
-from ..models.integration_message import PAYLOAD_INLINE_LIMIT
+from ..models.integration_message_enqueue import PAYLOAD_INLINE_LIMIT
 from .common import IntegrationCase
 
 

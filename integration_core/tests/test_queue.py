@@ -185,9 +185,10 @@ class TestQueue(IntegrationCase):
         finally:
             self.env.cr.execute("RESET enable_seqscan")
         candidates = [
-            node.get("Index Name") or node["Node Type"]
+            name
             for node in _plan_nodes(plan["Plans"][0])  # the CTE choosing the candidates
             if node.get("Relation Name") == "integration_message"
+            for name in _indexes_read(node)
         ]
         pending = {"integration_message_claim_idx", "integration_message_flow_claim_idx"}
         blockers = "integration_message_ordering_idx"  # the ordering key's earlier messages
@@ -211,3 +212,12 @@ def _plan_nodes(node):
     yield node
     for child in node.get("Plans", ()):
         yield from _plan_nodes(child)
+
+
+def _indexes_read(node):
+    """The indexes a scan node reads rows through (a bitmap scan: those of its bitmap nodes),
+    else its node type (a sequential scan)."""
+    if node.get("Index Name"):
+        return [node["Index Name"]]
+    bitmaps = [n["Index Name"] for n in _plan_nodes(node) if n["Node Type"] == "Bitmap Index Scan"]
+    return bitmaps or [node["Node Type"]]

@@ -35,6 +35,8 @@ CORE_RIGHTS = {
     "integration.message": (NONE, READ, READ, READ),
     "integration.message.attempt": (NONE, READ, READ, READ),
     "integration.message.edit": (NONE, NONE, READ, READ),
+    # Written by the queue alone (one INSERT per batch): people read what a message did.
+    "integration.message.effect": (NONE, NONE, READ, READ),
     "integration.message.report": (NONE, NONE, READ, READ),
     "integration.message.summary": (NONE, NONE, READ, READ),
     "integration.exception": (NONE, NONE, "rw--", ALL),
@@ -51,7 +53,7 @@ CORE_RIGHTS = {
     "integration.exception.ignore": (NONE, NONE, ALL, ALL),
     "integration.xref.import": (NONE, NONE, NONE, ALL),
     "integration.catalog.entry": (NONE, NONE, READ, ALL),
-    # Written by the handlers' gating only (as superuser): people read where a key stands.
+    # Written by the queue's sequence gating only: people read where a key stands.
     "integration.sequence.gate": (NONE, NONE, READ, READ),
     "integration.connect": (NONE, NONE, NONE, "rwc-"),
     # Written by the comparison and by managers' decisions only (through the wizard).

@@ -9,7 +9,8 @@ from ..lib import messages
 
 
 class IntegrationHandlerMesPerformance(models.AbstractModel):
-    """Applies a production result to its manufacturing order, once and in sequence.
+    """Applies a production result to its manufacturing order, once and in sequence (the
+    queue applies the flow's sequence gate, keyed by the work order, before this handler).
 
     Everything in the message is checked before anything is written: an unknown component,
     an unknown lot, a serial number produced before or over-production refuses the whole
@@ -31,13 +32,8 @@ class IntegrationHandlerMesPerformance(models.AbstractModel):
             return applied
         work_order = self._work_order(endpoint, data["work_order"])
         work_order._lock()
-        Gate = self.env["integration.sequence.gate"]
-        if not Gate._check(message):
-            return work_order
         plan = self._plan(work_order, data)
-        performance = Performance._apply(work_order, data, plan)
-        Gate._advance(message)
-        return performance
+        return Performance._apply(work_order, data, plan)
 
     @api.model
     def _work_order(self, endpoint, reference):

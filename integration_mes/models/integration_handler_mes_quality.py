@@ -15,7 +15,7 @@ class IntegrationHandlerMesQuality(models.AbstractModel):
     """Records a quality result on its lot and order; a failed test opens an exception.
 
     A result that names its work order takes its place in the work order's sequence, after the
-    production result that made the lot.
+    production result that made the lot (the queue applies the flow's sequence gate).
     """
 
     _name = "integration.handler.mes.quality"
@@ -36,8 +36,6 @@ class IntegrationHandlerMesQuality(models.AbstractModel):
             if not work_order:
                 raise MissingReference("mrp.production", data["work_order"])
             work_order._lock()
-            if not self.env["integration.sequence.gate"]._check(message):
-                return work_order
         lot = self._lot(endpoint, data)
         result = Result.create(
             {
@@ -55,7 +53,6 @@ class IntegrationHandlerMesQuality(models.AbstractModel):
         )
         if not result.passed:
             result._raise_failure(message.flow_id)
-        self.env["integration.sequence.gate"]._advance(message)
         return result
 
     @api.model

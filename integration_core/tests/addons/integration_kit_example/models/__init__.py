@@ -1,4 +1,5 @@
 from . import integration_endpoint
+from . import integration_kit_example_hook_call
 from . import integration_handler_example_contact
 from . import integration_handler_example_notice
 from . import integration_kit_example_bin

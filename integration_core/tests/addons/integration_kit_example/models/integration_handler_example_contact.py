@@ -9,7 +9,8 @@ from odoo.addons.integration_core.tools.echo import applied_from
 class IntegrationHandlerExampleContact(models.AbstractModel):
     """Updates the contact the payload's ``contact`` code names (found by the core's lookup:
     cross-reference, then reference), in the order of the payload's ``sequence`` per contact
-    (the catalog entry's sequence paths). Every plumbing step is the kit's."""
+    (the catalog entry's sequence paths: the queue gates the messages before this handler
+    runs). Every plumbing step is the kit's."""
 
     _name = "integration.handler.example.contact"
     _inherit = "integration.handler"
@@ -25,9 +26,6 @@ class IntegrationHandlerExampleContact(models.AbstractModel):
         }
         reader.integer("sequence", minimum=1)
         reader.done()
-        Gate = self.env["integration.sequence.gate"]
-        if not Gate._check(message):
-            return None
         partner = self.env["integration.record.lookup"]._find(
             message.endpoint_id, "res.partner", code
         )
@@ -38,5 +36,25 @@ class IntegrationHandlerExampleContact(models.AbstractModel):
             partner = self.env["integration.xref"]._create_linked(
                 message.endpoint_id, "res.partner", code, dict(values, ref=code)
             )
-        Gate._advance(message)
         return partner
+
+    # The lifecycle hooks, recorded so that the tests see which ran with which messages.
+    @api.model
+    def _on_done(self, messages):
+        self._record_hook("done", messages)
+
+    @api.model
+    def _on_failed(self, messages):
+        self._record_hook("failed", messages)
+
+    @api.model
+    def _on_waiting(self, messages):
+        self._record_hook("waiting", messages)
+
+    @api.model
+    def _record_hook(self, hook, messages):
+        if self.env.context.get("example_hook_fails"):
+            raise RuntimeError("a hook that fails")
+        self.env["integration.kit.example.hook.call"].sudo().create(
+            {"hook": hook, "message_ids": [(6, 0, messages.ids)]}
+        )

@@ -1,8 +1,9 @@
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.integration_core.tests.common import IntegrationCase
-from odoo.addons.integration_core.tests.helpers import play_inbound, trap_messages
+from odoo.addons.integration_core.tests.helpers import play_inbound, run_queue, trap_messages
 
 
 @tagged("post_install", "-at_install")
@@ -79,6 +80,50 @@ class TestExampleConnector(IntegrationCase):
         replay = self.send({"contact": "C-1", "sequence": 1, "name": "Old", "message_id": "r-1"})
         self.assertEqual(replay.state, "done")
         self.assertEqual(partner.name, "ACME Ltd", "a number already applied is not applied again")
+        self.assertEqual(
+            [(e.res_model, e.res_id) for e in first.effect_ids | second.effect_ids],
+            [("res.partner", partner.id)] * 2,
+            "each applied message links the contact it changed",
+        )
+        self.assertFalse(replay.effect_ids, "a number already applied changes nothing")
+        self.assertIn(f'href="/odoo/res.partner/{partner.id}"', second.result_links)
+
+    def test_handlers_hear_of_their_messages_once_per_batch_and_state(self):
+        Call = self.env["integration.kit.example.hook.call"]
+        second = self.send({"contact": "C-5", "sequence": 2, "name": "Second"})
+        bad = self.send({"contact": "C-6", "sequence": 0, "name": "Bad"})
+        first = self.send({"contact": "C-5", "sequence": 1, "name": "First"})
+        self.assertEqual((first.state, second.state, bad.state), ("done", "done", "failed"))
+        self.assertEqual(
+            [(call.hook, call.message_ids) for call in Call.search([])],
+            [("waiting", second), ("failed", bad), ("done", first), ("done", second)],
+        )
+
+    def test_messages_of_one_batch_come_to_a_hook_together(self):
+        messages = [
+            self.send({"contact": f"B-{n}", "sequence": 1, "name": f"B {n}"}, run=False)
+            for n in range(3)
+        ]
+        run_queue(self.env)
+        calls = self.env["integration.kit.example.hook.call"].search([])
+        self.assertEqual(
+            [(call.hook, call.message_ids.sorted("id").ids) for call in calls],
+            [("done", sorted(m.id for m in messages))],
+        )
+
+    def test_a_failing_hook_does_not_undo_what_it_reports(self):
+        failing = self.env(context=dict(self.env.context, example_hook_fails=True))
+        with mute_logger("odoo.addons.integration_core.models.integration_message_lifecycle"):
+            message = play_inbound(
+                failing,
+                "EXAMPLE",
+                "contact.update",
+                {"contact": "F-1", "sequence": 1, "name": "F"},
+                self.service,
+            )
+        self.assertEqual(message.state, "done", message.error)
+        self.assertEqual(message.effect_ids.res_model, "res.partner")
+        self.assertFalse(self.env["integration.kit.example.hook.call"].search([]))
 
     def test_a_gap_past_the_deadline_becomes_an_exception(self):
         waiting = self.send({"contact": "C-2", "sequence": 3, "name": "Late"})
@@ -92,6 +137,11 @@ class TestExampleConnector(IntegrationCase):
         self.assertEqual(waiting.state, "failed")
         self.assertIn("C-2#2", waiting.error)
         self.assertEqual(waiting.exception_id.category, "missing_master_data")
+        calls = self.env["integration.kit.example.hook.call"].search([])
+        self.assertEqual(
+            [(call.hook, call.message_ids) for call in calls],
+            [("waiting", waiting), ("failed", waiting)],
+        )
 
     def test_an_existing_contact_is_found_by_its_reference_in_any_case(self):
         known = self.env["res.partner"].create({"name": "Known", "ref": "k-7"})
