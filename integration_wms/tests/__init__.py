@@ -1,3 +1,5 @@
 from . import test_install
 from . import test_reconciliation
 from . import test_reconciliation_browser
+from . import test_outbound
+from . import test_receipt
