@@ -5,7 +5,7 @@ from odoo import _, api, models
 from odoo.addons.integration_core.lib.errors import MissingReference, PermanentError
 from odoo.addons.integration_core.tools.echo import applied_from
 
-from ..lib import messages
+from ..lib import flat_file, messages
 
 # The endpoint's value map of reason codes (optional): WMS code -> the reason Odoo shows.
 REASON_MAP = "wms_adjustment_reason"
@@ -26,7 +26,7 @@ class IntegrationHandlerWmsAdjustment(models.AbstractModel):
 
     @api.model
     def _process_inbound(self, message):
-        data = messages.parse_adjustment(message.get_payload_json())
+        data = messages.parse_adjustment(flat_file.decode(message.get_payload()))
         endpoint = message.endpoint_id
         Transfer = self.env["integration.wms.transfer"]
         product = Transfer._products(endpoint, [data])[data["product"]]

@@ -2,7 +2,7 @@
 
 from odoo import _, api, models
 
-from ..lib import messages
+from ..lib import flat_file, messages
 
 
 class IntegrationHandlerWmsReceipt(models.AbstractModel):
@@ -23,12 +23,14 @@ class IntegrationHandlerWmsReceipt(models.AbstractModel):
 
     @api.model
     def _process_inbound(self, message):
-        data = messages.parse_receipt(message.get_payload_json())
+        payload = flat_file.decode(message.get_payload())
+        data = messages.parse_receipt(payload)
+        gated = flat_file.DecodedMessage(message, payload)
         endpoint = message.endpoint_id
         Transfer = self.env["integration.wms.transfer"]
         pickings = Transfer._pickings(endpoint, data["transfer"])
         Gate = self.env["integration.sequence.gate"]
-        if not Gate._check(message):
+        if not Gate._check(gated):
             return pickings
         subject = _(
             "Receipt confirmation %(seq)s of %(ref)s", seq=data["sequence"], ref=data["transfer"]
@@ -36,7 +38,7 @@ class IntegrationHandlerWmsReceipt(models.AbstractModel):
         picking = Transfer._open(pickings, ("incoming",), subject)
         lines = self._plan(endpoint, picking, data, subject)
         done = Transfer._validate(endpoint, picking, lines, data["closed"])
-        Gate._advance(message)
+        Gate._advance(gated)
         return done
 
     @api.model

@@ -4,7 +4,7 @@ from odoo import _, api, models
 
 from odoo.addons.integration_core.tools.echo import applied_from
 
-from ..lib import messages
+from ..lib import flat_file, messages
 
 
 class IntegrationHandlerWmsShipment(models.AbstractModel):
@@ -23,12 +23,14 @@ class IntegrationHandlerWmsShipment(models.AbstractModel):
 
     @api.model
     def _process_inbound(self, message):
-        data = messages.parse_shipment(message.get_payload_json())
+        payload = flat_file.decode(message.get_payload())
+        data = messages.parse_shipment(payload)
+        gated = flat_file.DecodedMessage(message, payload)
         endpoint = message.endpoint_id
         Transfer = self.env["integration.wms.transfer"]
         pickings = Transfer._pickings(endpoint, data["transfer"])
         Gate = self.env["integration.sequence.gate"]
-        if not Gate._check(message):
+        if not Gate._check(gated):
             return pickings
         subject = _(
             "Shipment confirmation %(seq)s of %(ref)s", seq=data["sequence"], ref=data["transfer"]
@@ -43,7 +45,7 @@ class IntegrationHandlerWmsShipment(models.AbstractModel):
             }
         )
         done = Transfer._validate(endpoint, picking, lines, data["closed"])
-        Gate._advance(message)
+        Gate._advance(gated)
         return done
 
     @api.model

@@ -5,3 +5,4 @@ from . import test_outbound
 from . import test_receipt
 from . import test_shipment
 from . import test_adjustment
+from . import test_e2e_http
