@@ -6,3 +6,4 @@ from . import test_receipt
 from . import test_shipment
 from . import test_adjustment
 from . import test_e2e_http
+from . import test_e2e_transports
