@@ -7,3 +7,4 @@ from . import test_shipment
 from . import test_adjustment
 from . import test_e2e_http
 from . import test_e2e_transports
+from . import test_screens
