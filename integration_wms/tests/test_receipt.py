@@ -221,3 +221,19 @@ class TestReceiptConfirmation(WmsCase):
             [("integration_message_ids", "in", message.ids)]
         )
         self.assertEqual(exception.category, "missing_master_data")
+
+    def test_damaged_goods_need_a_damaged_goods_location(self):
+        self.route.damaged_location_id = False
+        receipt = self.make_receipt([(self.bolt, 10)])
+        message = self.play(
+            "receipt.confirmation",
+            self.confirmation(
+                "receipt",
+                receipt.name,
+                1,
+                [{"product": "BOLT", "quantity": 8, "damaged": [{"quantity": 2, "reason": "X"}]}],
+            ),
+        )
+        self.assertEqual(message.state, "failed")
+        self.assertIn("names no damaged-goods location", message.error)
+        self.assertEqual(receipt.state, "assigned")
