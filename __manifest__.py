@@ -16,6 +16,7 @@
         "demo/integration_endpoint_demo.xml",
         "demo/integration_flow_demo.xml",
         "demo/integration_mapping_demo.xml",
+        "demo/integration_wms_demo.xml",
     ],
     "application": False,
     "installable": True,

@@ -6,9 +6,10 @@ installs the suite's Python dependencies when missing, creates the database and 
 suite with demo data; later runs reuse the database as it is (``--update`` upgrades every suite
 addon first). Then Odoo serves on localhost with the integration scheduled actions working,
 beside a simulator of Plant 1's MES that receives the demo's released orders and reports
-production back, one result deliberately broken (see ``demo_plant.py``; ``--no-plant`` serves
-Odoo alone), until Ctrl+C. Odoo's log goes to ``.build/logs/demo-odoo.log``; the terminal
-shows what the demo did.
+production back, one result deliberately broken (see ``demo_plant.py``), and a simulator of
+Plant 2's WMS that confirms its receipt and delivery and sends a snapshot to reconcile (see
+``demo_wms.py``; ``--no-plant`` serves Odoo alone), until Ctrl+C. Odoo's log goes to
+``.build/logs/demo-odoo.log``; the terminal shows what the demo did.
 """
 
 import argparse
@@ -106,10 +107,18 @@ def main():
         f"--logfile={ODOO_LOG}",
     )
     import demo_plant  # noqa: PLC0415 - needs requests, there only after bootstrap.ensure()
+    import demo_wms  # noqa: PLC0415 - the same
 
-    return demo_plant.serve(
-        args.db, args.port, command, plant=not args.no_plant, browser=not args.no_browser
-    )
+    warehouse = None if args.no_plant else demo_wms.DemoWms(args.db, args.port)
+    if warehouse:
+        warehouse.start()  # Plant 2's WMS works in the background while the demo serves
+    try:
+        return demo_plant.serve(
+            args.db, args.port, command, plant=not args.no_plant, browser=not args.no_browser
+        )
+    finally:
+        if warehouse:
+            warehouse.stop()
 
 
 if __name__ == "__main__":
