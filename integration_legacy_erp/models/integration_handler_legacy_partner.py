@@ -147,20 +147,25 @@ class IntegrationHandlerLegacyPartner(models.AbstractModel):
         if found:
             return found, [_("same reference %s", partner["code"])]
         name = harmonize.normalize_name(partner["name"])
-        country = self._country(partner["country"])
-        words = name.split()
-        if not words:
+        if not name:
             return Partner, []
-        same_country = scope + [
-            ("country_id", "=", country.id or False),
-            ("name", "=ilike", f"{words[0]}%"),
-        ]
+        same_country = scope + [("country_id", "=", self._country(partner["country"]).id)]
+        word = self._search_word(partner["name"], name)
+        if word:
+            same_country.append(("name", "ilike", word))
         found = Partner.search(same_country).filtered(
             lambda p: harmonize.normalize_name(p.name) == name
         )
         if found:
             return found, [_("same name and country: %s", partner["name"])]
         return Partner, []
+
+    @api.model
+    def _search_word(self, original, normalized):
+        """The longest word of the normalized name also written so in ``original`` (no
+        accent to miss in the database), to narrow the search; None when there is none."""
+        words = [word for word in normalized.split() if word in original.lower()]
+        return max(words, key=len) if words else None
 
     @api.model
     def _review_candidates(self, endpoint, payload):
