@@ -7,6 +7,9 @@ from . import integration_handler_legacy_item
 from . import integration_handler_legacy_bom
 from . import integration_handler_legacy_partner
 from . import integration_legacy_order
+from . import integration_legacy_master
+from . import product_template
+from . import res_partner
 from . import sale_order
 from . import purchase_order
 from . import integration_handler_legacy_order

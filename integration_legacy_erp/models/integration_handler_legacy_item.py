@@ -5,6 +5,7 @@ from odoo.tools import SQL
 
 from odoo.addons.integration_core.lib.errors import MissingReference
 from odoo.addons.integration_core.lib.payload import PayloadReader
+from odoo.addons.integration_core.tools.echo import applied_from
 
 from ..lib import harmonize
 from .integration_legacy_match import PossibleDuplicate
@@ -45,7 +46,7 @@ class IntegrationHandlerLegacyItem(models.AbstractModel):
         Xref = self.env["integration.xref"]
         product = Xref._resolve(endpoint, "product.product", item["code"])
         if product:
-            product.write(self._owned_values(endpoint, "product.product", values))
+            applied_from(product, endpoint).write(self._owned(endpoint, values))
             return product
         decision = self.env["integration.legacy.match"]._decision(endpoint, "item", item["code"])
         if decision.state == "review":
@@ -53,13 +54,19 @@ class IntegrationHandlerLegacyItem(models.AbstractModel):
         if decision.state != "new":
             same_barcode = self._same_barcode(endpoint, item["barcode"])
             if same_barcode:
-                same_barcode.write(self._owned_values(endpoint, "product.product", values))
+                applied_from(same_barcode, endpoint).write(self._owned(endpoint, values))
                 Xref._link(endpoint, item["code"], same_barcode)
                 return same_barcode
             candidates, reasons = self._candidates(endpoint, item, values.get("categ_id"))
             if candidates:
                 raise PossibleDuplicate("item", item["code"], "; ".join(reasons))
         return Xref._create_linked(endpoint, "product.product", item["code"], values)
+
+    @api.model
+    def _owned(self, endpoint, values):
+        """What an update may change: the fields the legacy ERP owns (ownership rules are
+        on ``product.template``, where Odoo's own changes are sent out from)."""
+        return self._owned_values(endpoint, "product.template", values)
 
     # ------------------------------------------------------------------ reading
     @api.model

@@ -4,6 +4,7 @@ from odoo import Command, _, api, models
 from odoo.tools import SQL
 
 from odoo.addons.integration_core.lib.payload import PayloadReader
+from odoo.addons.integration_core.tools.echo import applied_from
 
 from ..lib import harmonize
 from .integration_legacy_match import PossibleDuplicate
@@ -47,7 +48,7 @@ class IntegrationHandlerLegacyPartner(models.AbstractModel):
                 partner = Xref._create_linked(endpoint, "res.partner", code, values)
                 self._addresses(partner, partner_data["addresses"])
                 return partner
-        partner.write(self._owned_values(endpoint, "res.partner", values))
+        applied_from(partner, endpoint).write(self._owned_values(endpoint, "res.partner", values))
         self._addresses(partner, partner_data["addresses"])
         return partner
 

@@ -5,3 +5,4 @@ from . import test_orders
 from . import test_balances
 from . import test_schemas
 from . import test_screens
+from . import test_ownership

@@ -27,6 +27,8 @@ class TestSchemas(TransactionCase):
                 "order.status.outbound",
                 "stock.balance",
                 "trial_balance",
+                "item.outbound",
+                "partner.outbound",
             },
         )
         for entry in entries:
