@@ -9,6 +9,7 @@ from . import integration_handler_legacy_partner
 from . import integration_legacy_order
 from . import integration_legacy_master
 from . import product_template
+from . import product_product
 from . import res_partner
 from . import sale_order
 from . import purchase_order

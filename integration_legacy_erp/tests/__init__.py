@@ -6,3 +6,4 @@ from . import test_balances
 from . import test_schemas
 from . import test_screens
 from . import test_ownership
+from . import test_harmonize
