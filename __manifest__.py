@@ -16,6 +16,7 @@
         "demo/integration_endpoint_demo.xml",
         "demo/integration_flow_demo.xml",
         "demo/integration_mapping_demo.xml",
+        "demo/integration_legacy_demo.xml",
     ],
     "application": False,
     "installable": True,
