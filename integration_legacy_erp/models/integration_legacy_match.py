@@ -1,7 +1,7 @@
 """A legacy record that looks like one Odoo already has: a person links it or creates a new one."""
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.integration_core.lib.errors import MissingReference
 from odoo.addons.integration_core.tools import access
@@ -92,6 +92,12 @@ class IntegrationLegacyMatch(models.Model):
         for match in self:
             match.name = f"{match.external_code} {match.legacy_name or ''}".strip()
             match.state_sequence = 0 if match.state == "review" else 1
+
+    def write(self, vals):
+        """People only choose the record to link; decisions go through the actions."""
+        if not self.env.su and set(vals) - {"product_id", "partner_id"}:
+            raise AccessError(_("Decide with Link or Create as new; nothing else is edited."))
+        return super().write(vals)
 
     # ------------------------------------------------------------------ opened by the queue
     @api.model

@@ -72,6 +72,8 @@ class TestItemMaster(LegacyCase):
         with self.assertRaises(AccessError):
             match.with_user(self.service).action_create_new()
         match = match.with_user(self.reviewer)
+        with self.assertRaises(AccessError):
+            match.state = "linked"  # a decision is never written around its action
         match.product_id = self.bolt
         match.action_link()
         self.env.invalidate_all()
