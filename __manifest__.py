@@ -17,6 +17,7 @@
         "demo/integration_flow_demo.xml",
         "demo/integration_mapping_demo.xml",
         "demo/integration_wms_demo.xml",
+        "demo/integration_legacy_demo.xml",
     ],
     "application": False,
     "installable": True,

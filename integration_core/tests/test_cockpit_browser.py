@@ -143,7 +143,9 @@ class TestCockpitBrowser(HttpCase):
         self.assertIn("last_24h", {f["name"] for f in filters})
         manager = self.users["manager"]
         manager.write({"groups_id": [(4, self.env.ref("base.group_system").id)]})
-        for connector_group in ("mrp.group_mrp_manager", "stock.group_stock_manager"):
+        connector_groups = ("mrp.group_mrp_manager", "stock.group_stock_manager")
+        connector_groups += ("sales_team.group_sale_salesman", "purchase.group_purchase_user")
+        for connector_group in connector_groups:
             group = self.env.ref(connector_group, raise_if_not_found=False)
             if group:
                 manager.write({"groups_id": [(4, group.id)]})

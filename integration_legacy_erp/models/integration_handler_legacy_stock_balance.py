@@ -1,0 +1,115 @@
+"""Inbound ``stock.balance``: the legacy on-hand quantities, as an initial load."""
+
+from odoo import _, api, models
+
+from odoo.addons.integration_core.lib.errors import InvalidMessage
+from odoo.addons.integration_core.lib.payload import PayloadReader
+
+
+class IntegrationHandlerLegacyStockBalance(models.AbstractModel):
+    """One inventory adjustment per balance line: the quant of the item, location and lot is
+    set to the legacy quantity. Each line is applied once per extract: its adjustment move is
+    the cross-reference ``<balance_id>/<item>/<location>/<lot>`` of ``stock.move``, and a line
+    already applied (the same extract sent again) is left alone. Items and locations are found
+    through the record lookup (an unknown item waits for it); a lot missing in Odoo is created
+    for its item.
+    """
+
+    _name = "integration.handler.legacy.stock.balance"
+    _inherit = ["integration.handler", "integration.legacy.handler"]
+    _description = "Legacy ERP stock balances (stock.balance)"
+
+    @api.model
+    def _process_inbound(self, message):
+        endpoint = message.endpoint_id
+        reader = PayloadReader(message.get_payload_json())
+        balance_id = reader.text("balance_id")
+        warehouse_code = reader.text("warehouse")
+        lines = [
+            {
+                "item": line.text("item"),
+                "location": line.text("location"),
+                "lot": line.text("lot", required=False),
+                "quantity": line.decimal("quantity", minimum=0),
+            }
+            for line in reader.items("lines", required=True)
+        ]
+        reader.done()
+        warehouse = self._require(endpoint, "stock.warehouse", warehouse_code)
+        items = self._require_many(endpoint, "product.product", {line["item"] for line in lines})
+        locations = self._require_many(
+            endpoint, "stock.location", {line["location"] for line in lines}
+        )
+        self._check_lines(lines, items, locations, warehouse)
+        Xref = self.env["integration.xref"]
+        moves = self.env["stock.move"]
+        for line in lines:
+            key = "/".join((balance_id, line["item"], line["location"], line["lot"] or ""))
+            if Xref._resolve(endpoint, "stock.move", key):
+                continue
+            move = self._adjust(balance_id, items[line["item"]], locations[line["location"]], line)
+            if move:
+                Xref._link(endpoint, key, move)
+                moves |= move
+        return moves
+
+    @api.model
+    def _check_lines(self, lines, items, locations, warehouse):
+        problems = []
+        for index, line in enumerate(lines):
+            product, location = items[line["item"]], locations[line["location"]]
+            if location.warehouse_id != warehouse or location.usage != "internal":
+                problems.append(
+                    _(
+                        "lines[%(index)s]: %(location)s is not a stock location of %(warehouse)s",
+                        index=index,
+                        location=line["location"],
+                        warehouse=warehouse.code,
+                    )
+                )
+            if not product.is_storable:
+                problems.append(
+                    _(
+                        "lines[%(index)s]: %(item)s is not kept in stock",
+                        index=index,
+                        item=line["item"],
+                    )
+                )
+            elif product.tracking != "none" and not line["lot"]:
+                problems.append(
+                    _("lines[%(index)s]: %(item)s needs a lot", index=index, item=line["item"])
+                )
+        if problems:
+            raise InvalidMessage(problems)
+
+    @api.model
+    def _adjust(self, balance_id, product, location, line):
+        """Set the quant to the line's quantity; return the adjustment's move (none when the
+        quantity was already right)."""
+        lot = self._lot(product, line["lot"])
+        Quant = self.env["stock.quant"]
+        quant = Quant._gather(product, location, lot_id=lot or None, strict=True).filtered(
+            lambda q: not q.package_id and not q.owner_id
+        )[:1] or Quant.create(
+            {"product_id": product.id, "location_id": location.id, "lot_id": lot.id}
+        )
+        if quant.quantity == line["quantity"]:
+            return self.env["stock.move"]
+        last = self.env["stock.move"].search([], order="id desc", limit=1).id or 0
+        quant.inventory_quantity = line["quantity"]
+        quant.with_context(
+            inventory_name=_("Legacy balance %s", balance_id)
+        ).action_apply_inventory()
+        return self.env["stock.move"].search(
+            [("id", ">", last), ("product_id", "=", product.id), ("is_inventory", "=", True)],
+            limit=1,
+        )
+
+    @api.model
+    def _lot(self, product, name):
+        if not name:
+            return self.env["stock.lot"]
+        Lot = self.env["stock.lot"]
+        return Lot.search([("product_id", "=", product.id), ("name", "=", name)], limit=1) or (
+            Lot.create({"product_id": product.id, "name": name})
+        )
