@@ -139,10 +139,11 @@ def csv_line(cells):
     return ";".join(quoted) + "\r\n"
 
 
-def write_extract(root, table, rows, flow_code=None, stamp=None):
-    """Write ``rows`` (dicts) of ``table`` as a legacy CSV into ``<root>/in/``; the path."""
+def write_extract(root, table, rows, flow_code=None, stamp=None, subfolder="in"):
+    """Write ``rows`` (dicts) of ``table`` as a legacy CSV into ``<root>/<subfolder>/``
+    (``in/`` for the file drop, ``initial/`` for an initial load); the path."""
     columns = TABLES[table][1] + ["UPDATED_AT"]
-    folder = Path(root) / "in"
+    folder = Path(root) / subfolder
     folder.mkdir(parents=True, exist_ok=True)
     stamp = stamp or datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
     final = folder / f"{flow_code or table}-{stamp}.csv"
@@ -363,6 +364,7 @@ def main(argv=None):
     extract.add_argument("--root", required=True, help="drop folder holding in/")
     extract.add_argument("--rows", type=int, default=20)
     extract.add_argument("--flow", help="flow code the file name starts with (default: table)")
+    extract.add_argument("--folder", default="in", help="subfolder: in (file drop) or initial")
     change = commands.add_parser("change", help="change a row of the running simulator")
     change.add_argument("table", choices=sorted(TABLES))
     change.add_argument("key")
@@ -377,7 +379,7 @@ def main(argv=None):
 
     if args.command == "extract":
         rows = (generated_row(args.table, n) for n in range(1, args.rows + 1))
-        print(write_extract(args.root, args.table, rows, args.flow))
+        print(write_extract(args.root, args.table, rows, args.flow, subfolder=args.folder))
     elif args.command == "change":
         values = dict(value.split("=", 1) for value in args.values)
         body = {"table": args.table, "key": args.key, "values": values}

@@ -10,6 +10,7 @@ progress (``ir.cron._notify_progress``) lets a long load yield to other jobs bet
 
 import logging
 import os
+from pathlib import Path
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -45,7 +46,8 @@ class IntegrationInitialLoad(models.Model):
     file_path = fields.Char(
         string="Extract file",
         required=True,
-        help="Full path of the extract on the Odoo server, e.g. /srv/legacy/items-full.csv.",
+        help="Path of the extract inside the drop folder of the flow's endpoint, e.g. "
+        "initial/items-full.csv (a file outside that folder is refused).",
     )
     batch_rows = fields.Integer(
         string="Rows per batch",
@@ -95,7 +97,9 @@ class IntegrationInitialLoad(models.Model):
             if load.state == "done":
                 load.progress = 100.0
             elif load.file_size:
-                load.progress = round(100.0 * load.checkpoint_offset / load.file_size, 1)
+                # A compressed extract's offsets count inflated bytes: never show 100 early.
+                share = min(load.checkpoint_offset / load.file_size, 0.999)
+                load.progress = round(100.0 * share, 1)
             else:
                 load.progress = 0.0
 
@@ -125,11 +129,28 @@ class IntegrationInitialLoad(models.Model):
         )
         return True
 
+    def _extract_path(self):
+        """The extract's full path, which must lie in the drop folder of the flow's endpoint:
+        a manager configures flows, not what the server may read."""
+        folder = self.flow_id.sudo().endpoint_id.file_root
+        if not folder:
+            raise UserError(
+                _("Endpoint %s has no drop folder to hold the extract.", self.endpoint_id.code)
+            )
+        root = Path(folder).resolve()
+        path = (root / self.file_path).resolve()
+        if not path.is_relative_to(root):
+            raise UserError(
+                _("The extract must lie in the drop folder %(folder)s.", folder=str(root))
+            )
+        return path
+
     def _file_identity(self):
+        path = self._extract_path()
         try:
             return {
-                "checksum": filedrop.sha256_file(self.file_path),
-                "file_size": os.path.getsize(self.file_path),
+                "checksum": filedrop.sha256_file(path),
+                "file_size": os.path.getsize(path),
             }
         except OSError as error:
             raise UserError(
@@ -175,12 +196,13 @@ class IntegrationInitialLoad(models.Model):
         return rows
 
     def _queue_next_batch(self):
-        if os.path.getsize(self.file_path) != self.file_size:
+        path = self._extract_path()
+        if os.path.getsize(path) != self.file_size:
             raise UserError(_("The extract changed since the load started: start a new load."))
         flow = self.flow_id.sudo()
         fmt = flow.file_format_id._flat_format()
         batch, finished = [], True
-        with open(self.file_path, "rb") as stream:
+        with filedrop.open_content(path) as stream:
             records = flat_file.read_records(
                 stream, fmt, self.checkpoint_offset or None, self.checkpoint_line or None
             )
@@ -194,7 +216,7 @@ class IntegrationInitialLoad(models.Model):
         )
         rows = sum(record.row_count for record in batch)
         created, refused = flat_inbound.queue_records(
-            self.env, flow, fmt, batch, self.checksum, os.path.basename(self.file_path)
+            self.env, flow, fmt, batch, self.checksum, path.name
         )
         values = {
             "rows_read": self.rows_read + rows,

@@ -1,8 +1,13 @@
 """Legacy flat files through the drop folder: one message per row, bad rows by line number."""
 
+import gzip
+import os
+import time
+
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..tools.file_inbound import FILE_MIN_AGE
 from .legacy_common import BOM_COLUMNS, LegacyFileCase
 
 POLLER_LOGGER = "odoo.addons.integration_core.tools.file_inbound"
@@ -42,6 +47,18 @@ class TestLegacyFiles(LegacyFileCase):
         self.assertFalse(self.exceptions())
         self.run_queue()
         self.assertEqual(set(messages.mapped("state")), {"done"})
+
+    def test_a_compressed_extract_is_read_as_the_plain_one(self):
+        plain = self.extract("items", self.rows("items", 3), stamp="plain")
+        packed = plain.with_name(plain.name.replace("plain", "packed") + ".gz")
+        packed.write_bytes(gzip.compress(plain.read_bytes()))
+        plain.unlink()
+        os.utime(packed, (time.time() - FILE_MIN_AGE - 5,) * 2)
+        self.poll_files()
+        messages = self.messages(self.items_flow)
+        self.assertEqual(len(messages), 3)
+        self.assertEqual(messages[2].get_payload_json()["default_code"], "A-000003")
+        self.assertEqual(self.folder("done"), [packed.name])
 
     def test_the_same_file_dropped_twice_creates_nothing_twice(self):
         rows = self.rows("items", 4)

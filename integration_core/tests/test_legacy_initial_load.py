@@ -1,8 +1,10 @@
 """Initial loads: a large extract in committed batches that resume without duplicates."""
 
+import gzip
+import hashlib
 from unittest.mock import patch
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
 from ..tools import flat_inbound
@@ -14,9 +16,15 @@ from .legacy_common import LegacyFileCase
 class TestInitialLoad(LegacyFileCase):
     def make_load(self, rows=25, batch_rows=10):
         table_rows = self.rows("items", rows)
-        path = self.legacy.write_extract(self.root, "items", table_rows, "items-full")
+        self.path = self.legacy.write_extract(
+            self.root, "items", table_rows, "items-full", subfolder="initial"
+        )
         return self.env["integration.initial.load"].create(
-            {"flow_id": self.items_flow.id, "file_path": str(path), "batch_rows": batch_rows}
+            {
+                "flow_id": self.items_flow.id,
+                "file_path": f"initial/{self.path.name}",
+                "batch_rows": batch_rows,
+            }
         )
 
     def run_batch(self):
@@ -44,6 +52,12 @@ class TestInitialLoad(LegacyFileCase):
         self.assertEqual(len(set(self.keys())), 25)
         self.run_batch()  # nothing left to run
         self.assertEqual(len(self.keys()), 25)
+
+    def test_a_batch_above_the_queue_batch_limit_is_queued_in_pieces(self):
+        load = self.make_load(rows=1200, batch_rows=1500)
+        load.action_start()
+        self.run_batch()
+        self.assertEqual((load.state, load.messages_created, load.refused_count), ("done", 1200, 0))
 
     def test_an_interrupted_load_resumes_where_it_stopped_and_creates_nothing_twice(self):
         load = self.make_load()
@@ -79,7 +93,7 @@ class TestInitialLoad(LegacyFileCase):
         rows = self.rows("items", 12)
         rows[2]["PRICE"] = "n/a"  # line 4
         rows[10]["DESCR"] = ""  # line 12
-        path = self.legacy.write_extract(self.root, "items", rows, "items-full")
+        path = self.legacy.write_extract(self.root, "items", rows, "full", subfolder="initial")
         load = self.env["integration.initial.load"].create(
             {"flow_id": self.items_flow.id, "file_path": str(path), "batch_rows": 5}
         )
@@ -94,8 +108,8 @@ class TestInitialLoad(LegacyFileCase):
         load = self.make_load()
         load.action_start()
         self.run_batch()
-        path = load.file_path
-        content = open(path, "rb").read()
+        path = self.path
+        content = path.read_bytes()
         with open(path, "ab") as stream:
             stream.write(b"A-999;late;ST;G1;1;1;1;2026-01-01T00:00:00Z\r\n")
         self.run_batch()
@@ -107,6 +121,25 @@ class TestInitialLoad(LegacyFileCase):
         self.run_batch()
         self.run_batch()
         self.assertEqual((load.state, len(self.keys())), ("done", 25))
+
+    def test_an_extract_outside_the_drop_folder_is_refused(self):
+        load = self.make_load()
+        for outside in ("/etc/passwd", "../../etc/passwd", str(self.path.parent.parent.parent)):
+            load.file_path = outside
+            with self.assertRaisesRegex(UserError, "must lie in the drop folder"):
+                load.action_start()
+        self.assertEqual(load.state, "draft")
+
+    def test_a_compressed_extract_loads_as_the_plain_one(self):
+        load = self.make_load(rows=12, batch_rows=5)
+        packed = self.path.with_name(self.path.name + ".gz")
+        packed.write_bytes(gzip.compress(self.path.read_bytes()))
+        load.file_path = f"initial/{packed.name}"
+        load.action_start()
+        for _batch in range(3):
+            self.run_batch()
+        self.assertEqual((load.state, load.messages_created), ("done", 12))
+        self.assertEqual(load.checksum, hashlib.sha256(self.path.read_bytes()).hexdigest())
 
     def test_only_managers_start_or_cancel_a_load(self):
         users = make_integration_users(self.env)

@@ -45,16 +45,27 @@ def queue_records(env, flow, fmt, records, checksum, file_name):
             }
         )
     poller = env["integration.inbound.poller"]
+    created = 0
+    for start in range(0, len(items), CHUNK_RECORDS):
+        created += _enqueue_chunk(poller, flow, items[start : start + CHUNK_RECORDS], refused)
+    return created, sorted(refused)
+
+
+def _enqueue_chunk(poller, flow, items, refused):
+    """Enqueue ``items``, leaving out (and adding to ``refused``) those out of the input
+    limits; how many messages were created."""
     while items:
         try:
             results = poller._enqueue_rows(flow, items)
         except InputError as error:
+            if error.index is None and len(items) > 1:
+                raise  # about the batch, not one row
             index = error.index or 0
             refused.append((items[index]["headers"]["line"], str(error)))
             items = items[:index] + items[index + 1 :]
             continue
-        return sum(created for _message, created in results), sorted(refused)
-    return 0, sorted(refused)
+        return sum(created for _message, created in results)
+    return 0
 
 
 def chunks(records, size=CHUNK_RECORDS):
@@ -71,7 +82,7 @@ def chunks(records, size=CHUNK_RECORDS):
 
 def bad_rows(path, fmt):
     """Every (line, reason) of a file that cannot be queued, in one streaming pass."""
-    with open(path, "rb") as stream:
+    with filedrop.open_content(path) as stream:
         return [error for record in flat_file.read_records(stream, fmt) for error in record.errors]
 
 
@@ -166,7 +177,7 @@ def _already_imported(env, endpoint_id, checksum):
 
 def _queue_file(registry, endpoint, flow, fmt, path, checksum):
     created, refused = 0, []
-    with open(path, "rb") as stream:
+    with filedrop.open_content(path) as stream:
         for chunk in chunks(flat_file.read_records(stream, fmt)):
             with registry.cursor() as cr:
                 env = endpoint.env(cr=cr)

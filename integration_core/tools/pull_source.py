@@ -23,6 +23,7 @@ from ..lib.errors import IntegrationError, TransientError
 _logger = logging.getLogger(__name__)
 
 DEFAULT_PAUSE_SECONDS = 60
+QUEUE_CHUNK = 500  # records queued per statement (the queue takes at most 1000 at once)
 MAX_PAGES = 1000  # per run: a source that never ends its list cannot hold the worker forever
 
 
@@ -136,7 +137,11 @@ def queue_page(flow, records, key_prefix="", updated_key=None):
                 "headers": {"pulled_from": flow.pull_path},
             }
         )
-    results = flow.env["integration.inbound.poller"]._enqueue_rows(flow, items)
+    poller = flow.env["integration.inbound.poller"]
+    created = 0
+    for start in range(0, len(items), QUEUE_CHUNK):
+        results = poller._enqueue_rows(flow, items[start : start + QUEUE_CHUNK])
+        created += sum(new for _message, new in results)
     if watermark != flow.pull_watermark:
         flow.sudo().pull_watermark = watermark
-    return sum(created for _message, created in results)
+    return created
