@@ -178,6 +178,8 @@ class IntegrationInitialLoad(models.Model):
         self.ensure_one()
         with self.env.registry.cursor() as cr:
             load = self.with_env(self.env(cr=cr))
+            if load.state != "running":
+                return 0  # cancelled or finished meanwhile
             try:
                 rows = load._queue_next_batch()
             except (

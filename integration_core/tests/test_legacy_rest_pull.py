@@ -120,3 +120,27 @@ class TestLegacyRestPull(IntegrationCase):
         self.assertFalse(self.messages())
         self.assertIn("connection failed", self.items.pull_last_result)
         self.assertFalse(self.items.pull_watermark)
+
+    def test_the_same_endpoint_sends_what_odoo_owns_to_the_legacy_api(self):
+        flow = self.make_flow(
+            "order.status",
+            "integration.handler.passthrough",
+            direction="outbound",
+            endpoint=self.rest,
+            request_path="/order_status",
+        )
+        message = self.env["integration.message"].enqueue(
+            flow, {"ORDERNO": "SO-00001", "STATUS": "SHIPPED"}, idempotency_key="so-1-shipped"
+        )
+        self.run_queue()
+        self.assertEqual(message.state, "done")
+        self.assertEqual(
+            self.legacy.data.received,
+            [
+                {
+                    "path": "/api/order_status",
+                    "idempotency_key": "so-1-shipped",
+                    "body": {"ORDERNO": "SO-00001", "STATUS": "SHIPPED"},
+                }
+            ],
+        )
