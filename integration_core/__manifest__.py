@@ -14,9 +14,11 @@
         "security/integration_reconciliation_security.xml",
         "security/integration_package_security.xml",
         "security/integration_schedule_security.xml",
+        "security/integration_source_security.xml",
         "data/ir_cron.xml",
         "data/ir_cron_cockpit.xml",
         "data/ir_cron_reconciliation.xml",
+        "data/ir_cron_sources.xml",
         "views/integration_endpoint_views.xml",
         "views/integration_schedule_views.xml",
         "views/integration_flow_views.xml",
@@ -34,6 +36,7 @@
         "views/integration_connect_views.xml",
         "views/integration_reconciliation_views.xml",
         "views/integration_package_views.xml",
+        "views/integration_source_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -10,6 +10,7 @@ never past the size limit.
 
 import contextlib
 import functools
+import gzip
 import hashlib
 import itertools
 import os
@@ -124,10 +125,15 @@ def read_content(path, max_bytes):
     return content
 
 
+def open_content(path):
+    """A binary stream of the content of ``path``, inflated as it is read when compressed."""
+    return gzip.open(path, "rb") if is_compressed(Path(path).name) else open(path, "rb")
+
+
 def sha256_file(path):
-    """SHA-256 hex digest of a file's content, read in chunks."""
+    """SHA-256 hex digest of a file's content (inflated when compressed), read in chunks."""
     digest = hashlib.sha256()
-    with open(path, "rb") as stream:
+    with open_content(path) as stream:
         while chunk := stream.read(_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()

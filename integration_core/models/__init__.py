@@ -39,6 +39,11 @@ from . import integration_record_lookup
 from . import integration_sequence_gate
 from . import integration_ownership
 from . import integration_file_record
+from . import integration_file_format
+from . import integration_file_format_column
+from . import integration_flow_source
+from . import integration_endpoint_source
+from . import integration_initial_load
 from . import integration_inbound_poller
 from . import integration_value_map
 from . import integration_value_map_line

@@ -145,6 +145,16 @@ class IntegrationInboundPoller(models.AbstractModel):
             raise PermanentError(str(error)) from None
         return item
 
+    @api.model
+    def _enqueue_rows(self, flow, items):
+        """Queue ``items`` on inbound ``flow`` for a source the caller trusts (flat file rows,
+        pulled records) in one statement: ``[(message, created)]``, or an InputError whose
+        ``index`` names the item out of the input limits (nothing stored then)."""
+        target = QueueTarget(
+            flow.id, flow.endpoint_id.id, flow.company_id.id, "inbound", flow.ordering_key_path
+        )
+        return self.env["integration.message"].sudo()._enqueue_target(target, items)
+
     # ------------------------------------------------------------------ polling
     @api.model
     def _cron_poll(self, transport, domain=None, **limits):
@@ -166,6 +176,12 @@ class IntegrationInboundPoller(models.AbstractModel):
     def _cron_poll_files(self, max_files=200, min_age=file_inbound.FILE_MIN_AGE):
         """Scheduled: import up to ``max_files`` files from each file endpoint's in/ folder."""
         self._cron_poll("file", [("file_root", "!=", False)], max_files=max_files, min_age=min_age)
+
+    @api.model
+    def _cron_poll_sources(self):
+        """Scheduled: pull the flows of REST and older Odoo endpoints (``pull_path``)."""
+        for transport in ("rest", "odoo_xmlrpc"):
+            self._cron_poll(transport)
 
     @api.model
     def _amqp_endpoints(self, codes=None):

@@ -66,3 +66,8 @@ from . import test_schedule
 from . import test_schedule_api
 from . import test_sunset
 from . import test_schedule_screens
+from . import test_lib_flat_file
+from . import test_legacy_files
+from . import test_legacy_rest_pull
+from . import test_legacy_initial_load
+from . import test_legacy_odoo_pull

@@ -75,6 +75,10 @@ CORE_RIGHTS = {
     "integration.freeze": (NONE, NONE, READ, "rwc-"),
     "integration.sunset.extension": (NONE, NONE, READ, "r-c-"),
     "integration.sunset.report": (NONE, NONE, READ, READ),
+    # Legacy sources: managers describe file formats and run initial loads; users read them.
+    "integration.file.format": (NONE, NONE, READ, ALL),
+    "integration.file.format.column": (NONE, NONE, READ, ALL),
+    "integration.initial.load": (NONE, NONE, READ, ALL),
 }
 # Connector models: readable by integration users, changed by managers only.
 CONNECTOR_RIGHTS = (NONE, NONE, READ, ALL)
@@ -136,6 +140,8 @@ METHODS = {
     ("integration.package.import", "action_back"): (MANAGERS, ()),
     ("integration.plant.template", "action_preview"): (MANAGERS, ()),
     ("integration.environment.tag", "action_set"): (MANAGERS, ()),
+    ("integration.initial.load", "action_start"): (MANAGERS, ()),
+    ("integration.initial.load", "action_cancel"): (MANAGERS, ()),
 }
 # Tested with the production guard it belongs to (issue 12, item 1), not here.
 ELSEWHERE = {("integration.endpoint", "action_declare_production_database")}
@@ -190,6 +196,9 @@ class TestSecurityMatrix(TransactionCase):
         )
         cls.package = package_format.dumps(
             cls.env["integration.package"]._export(cls.env.company, cls.endpoint)
+        )
+        cls.initial_load = cls.env["integration.initial.load"].create(
+            {"flow_id": cls.flow.id, "file_path": "initial/contacts.csv"}
         )
         cls.freeze = cls.env["integration.freeze"].create(
             {"flow_id": cls.outbound.id, "name": "Matrix cutover"}
@@ -339,4 +348,5 @@ class TestSecurityMatrix(TransactionCase):
             "integration.reconciliation.run": self.recon_run,
             "integration.reconciliation.line": self.line,
             "integration.freeze": self.freeze,
+            "integration.initial.load": self.initial_load,
         }[model]

@@ -19,6 +19,7 @@ from odoo import _, fields
 from ..lib import filedrop
 from ..lib.errors import PermanentError
 from ..lib.input_limits import InputError
+from . import flat_inbound
 from .amqp_inbound import DATABASE_BUSY
 
 _logger = logging.getLogger(__name__)
@@ -51,7 +52,12 @@ def poll(endpoint, max_files=200, min_age=FILE_MIN_AGE):
 
 
 def import_file(endpoint, path):
-    """Import one file once, commit, then move it to done/ (or error/); True when new."""
+    """Import one file once, commit, then move it to done/ (or error/); True when new.
+
+    A file for a flow with a flat file format is read row by row (``flat_inbound``)."""
+    flow = flat_inbound.flat_flow(endpoint, path.name)
+    if flow:
+        return flat_inbound.import_flat_file(endpoint, flow, path)
     try:
         body = filedrop.read_content(path, endpoint.env["integration.message"]._max_payload_bytes())
     except FileNotFoundError:

@@ -1,0 +1,141 @@
+"""Older Odoo (12 to 17) over XML-RPC: ``search_read`` of a model changed since the watermark.
+
+The endpoint gives the URL, the database (``odoo_database``), the login (``username``) and the
+password or API key (its encrypted credential); the flow gives the model (``pull_path``), a
+domain, the fields and a page size. Records are read in ``write_date, id`` order with an offset,
+page by page; see ``pull_source`` for the watermark and the overlap.
+"""
+
+import ast
+import xmlrpc.client
+
+from odoo import _
+
+from ..lib.errors import PermanentError, TransientError
+from . import pull_source
+
+
+class _TimeoutTransport(xmlrpc.client.Transport):
+    def __init__(self, timeout):
+        super().__init__()
+        self.timeout = timeout
+
+    def make_connection(self, host):
+        connection = super().make_connection(host)
+        connection.timeout = self.timeout
+        return connection
+
+
+class _SafeTimeoutTransport(xmlrpc.client.SafeTransport):
+    def __init__(self, timeout):
+        super().__init__()
+        self.timeout = timeout
+
+    def make_connection(self, host):
+        connection = super().make_connection(host)
+        connection.timeout = self.timeout
+        return connection
+
+
+def _proxy(endpoint, service):
+    if not endpoint.url or not endpoint.odoo_database or not endpoint.username:
+        raise PermanentError(
+            _("Endpoint %s needs a URL, a database and a login to read an Odoo.", endpoint.code)
+        )
+    url = f"{endpoint.url.rstrip('/')}/xmlrpc/2/{service}"
+    timeout = (endpoint.connect_timeout or 5.0) + (endpoint.read_timeout or 30.0)
+    kind = _SafeTimeoutTransport if url.startswith("https") else _TimeoutTransport
+    return xmlrpc.client.ServerProxy(url, transport=kind(timeout), allow_none=True)
+
+
+def _call(endpoint, function, *args):
+    """Call an XML-RPC function; faults and network errors as the queue's two kinds."""
+    try:
+        return function(*args)
+    except xmlrpc.client.Fault as fault:
+        first = (fault.faultString or "").strip().splitlines()
+        raise PermanentError(
+            _("%(code)s answered: %(fault)s", code=endpoint.code, fault=first[-1] if first else "")
+        ) from None
+    except xmlrpc.client.ProtocolError as error:
+        raise TransientError(
+            _("%(code)s: HTTP %(status)s", code=endpoint.code, status=error.errcode),
+            status_code=error.errcode,
+        ) from None
+    except OSError as error:
+        raise TransientError(
+            _("%(code)s unreachable: %(error)s", code=endpoint.code, error=error)
+        ) from None
+
+
+def login(endpoint):
+    """(uid, password) of the endpoint's login on the older Odoo; PermanentError if refused."""
+    password = endpoint._get_secret() or ""
+    common = _proxy(endpoint, "common")
+    uid = _call(
+        endpoint, common.authenticate, endpoint.odoo_database, endpoint.username, password, {}
+    )
+    if not uid:
+        raise PermanentError(_("%s refused the login and password.", endpoint.code))
+    return uid, password
+
+
+def test_connection(endpoint):
+    try:
+        login(endpoint)
+    except (PermanentError, TransientError) as error:
+        return False, str(error)
+    return True, _("Logged in to database %s.", endpoint.odoo_database)
+
+
+def poll(endpoint):
+    """Pull every pulling flow of ``endpoint``; how many messages were created."""
+    return sum(
+        pull_source.pull_flow(
+            flow,
+            lambda since, flow=flow: pages(endpoint, flow, since),
+            key_prefix=f"{flow.pull_path}:",
+            updated_key="write_date",
+        )
+        for flow in pull_source.pull_flows(endpoint)
+    )
+
+
+def flow_domain(flow):
+    """The flow's domain as a list; PermanentError when it is not a literal list."""
+    try:
+        domain = ast.literal_eval(flow.pull_domain or "[]")
+    except (ValueError, SyntaxError):
+        domain = None
+    if not isinstance(domain, list):
+        raise PermanentError(_("Flow %s: the Odoo domain is not a list.", flow.code))
+    return domain
+
+
+def pages(endpoint, flow, since):
+    """Record lists of the flow's model changed since ``since`` (None: everything)."""
+    uid, password = login(endpoint)
+    objects = _proxy(endpoint, "object")
+    domain = flow_domain(flow) + ([("write_date", ">=", since)] if since else [])
+    names = [name.strip() for name in (flow.pull_fields or "").split(",") if name.strip()]
+    options = {"order": "write_date asc, id asc", "limit": max(flow.pull_page_size or 100, 1)}
+    if names:
+        options["fields"] = sorted(set(names) | {"write_date"})
+    offset = 0
+    while True:
+        records = _call(
+            endpoint,
+            objects.execute_kw,
+            endpoint.odoo_database,
+            uid,
+            password,
+            flow.pull_path,
+            "search_read",
+            [domain],
+            dict(options, offset=offset),
+        )
+        if records:
+            yield records
+        if len(records) < options["limit"]:
+            return
+        offset += len(records)
