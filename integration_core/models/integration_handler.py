@@ -32,6 +32,13 @@ class IntegrationHandler(models.AbstractModel):
         raise NotImplementedError(f"{self._name} does not process inbound messages")
 
     @api.model
+    def _payload_json(self, message):
+        """The payload of an inbound ``message`` as a JSON object, as the queue reads it (the
+        flow's sequence gate) and the handler too. A connector that accepts another encoding
+        of its messages (a WMS's CSV files) overrides it; errors are ``InvalidMessage``."""
+        return message.get_payload_json()
+
+    @api.model
     def _prefetch_inbound(self, messages):
         """Say which records the inbound ``messages`` of one batch will use, before any runs.
 

@@ -98,7 +98,7 @@ class IntegrationSequenceGate(models.Model):
         key_path = flow.sequence_key_path or flow.ordering_key_path
         if not flow.sequence_path or not key_path:
             return None
-        reader = PayloadReader(message.get_payload_json())
+        reader = PayloadReader(flow._handler()._payload_json(message))
         key = reader.raw(key_path)
         if key in (None, ""):
             return None

@@ -125,18 +125,3 @@ def _value(key, text):
     except ValueError:
         return text
     return int(number) if number.is_integer() else number
-
-
-class DecodedMessage:
-    """A queue message seen with its decoded payload, for code that reads
-    ``get_payload_json()`` (the core's sequence gate) when the payload was a CSV file."""
-
-    def __init__(self, message, payload):
-        self._message = message
-        self._payload = payload
-
-    def __getattr__(self, name):
-        return getattr(self._message, name)
-
-    def get_payload_json(self):
-        return self._payload

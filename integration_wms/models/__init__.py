@@ -7,6 +7,7 @@ from . import stock_quant
 from . import integration_wms_stock_reconciler
 from . import integration_wms_transfer
 from . import integration_handler_wms_snapshot
+from . import integration_wms_csv_payload
 from . import integration_handler_wms_receipt
 from . import integration_handler_wms_shipment
 from . import integration_handler_wms_adjustment

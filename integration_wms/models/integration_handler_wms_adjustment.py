@@ -5,7 +5,7 @@ from odoo import _, api, models
 from odoo.addons.integration_core.lib.errors import MissingReference, PermanentError
 from odoo.addons.integration_core.tools.echo import applied_from
 
-from ..lib import flat_file, messages
+from ..lib import messages
 
 # The endpoint's value map of reason codes (optional): WMS code -> the reason Odoo shows.
 REASON_MAP = "wms_adjustment_reason"
@@ -21,12 +21,13 @@ class IntegrationHandlerWmsAdjustment(models.AbstractModel):
     """
 
     _name = "integration.handler.wms.adjustment"
-    _inherit = "integration.handler"
+    # The CSV payload mixin first: its _payload_json comes before the handler's.
+    _inherit = ["integration.wms.csv.payload", "integration.handler"]
     _description = "WMS stock adjustment (stock.adjustment)"
 
     @api.model
     def _process_inbound(self, message):
-        data = messages.parse_adjustment(flat_file.decode(message.get_payload()))
+        data = messages.parse_adjustment(self._payload_json(message))
         endpoint = message.endpoint_id
         Transfer = self.env["integration.wms.transfer"]
         product = Transfer._products(endpoint, [data])[data["product"]]

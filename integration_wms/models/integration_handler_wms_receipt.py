@@ -2,7 +2,7 @@
 
 from odoo import _, api, models
 
-from ..lib import flat_file, messages
+from ..lib import messages
 
 
 class IntegrationHandlerWmsReceipt(models.AbstractModel):
@@ -18,27 +18,22 @@ class IntegrationHandlerWmsReceipt(models.AbstractModel):
     """
 
     _name = "integration.handler.wms.receipt"
-    _inherit = "integration.handler"
+    # The CSV payload mixin first: its _payload_json comes before the handler's.
+    _inherit = ["integration.wms.csv.payload", "integration.handler"]
     _description = "WMS receipt confirmation (receipt.confirmation)"
 
     @api.model
     def _process_inbound(self, message):
-        payload = flat_file.decode(message.get_payload())
-        data = messages.parse_receipt(payload)
-        gated = flat_file.DecodedMessage(message, payload)
+        data = messages.parse_receipt(self._payload_json(message))
         endpoint = message.endpoint_id
         Transfer = self.env["integration.wms.transfer"]
         pickings = Transfer._pickings(endpoint, data["transfer"])
-        Gate = self.env["integration.sequence.gate"]
-        if not Gate._check(gated):
-            return pickings
         subject = _(
             "Receipt confirmation %(seq)s of %(ref)s", seq=data["sequence"], ref=data["transfer"]
         )
         picking = Transfer._open(pickings, ("incoming",), subject)
         lines = self._plan(endpoint, picking, data, subject)
         done = Transfer._validate(endpoint, picking, lines, data["closed"])
-        Gate._advance(gated)
         return done
 
     @api.model

@@ -4,7 +4,7 @@ from odoo import _, api, models
 
 from odoo.addons.integration_core.tools.echo import applied_from
 
-from ..lib import flat_file, messages
+from ..lib import messages
 
 
 class IntegrationHandlerWmsShipment(models.AbstractModel):
@@ -18,20 +18,16 @@ class IntegrationHandlerWmsShipment(models.AbstractModel):
     """
 
     _name = "integration.handler.wms.shipment"
-    _inherit = "integration.handler"
+    # The CSV payload mixin first: its _payload_json comes before the handler's.
+    _inherit = ["integration.wms.csv.payload", "integration.handler"]
     _description = "WMS shipment confirmation (shipment.confirmation)"
 
     @api.model
     def _process_inbound(self, message):
-        payload = flat_file.decode(message.get_payload())
-        data = messages.parse_shipment(payload)
-        gated = flat_file.DecodedMessage(message, payload)
+        data = messages.parse_shipment(self._payload_json(message))
         endpoint = message.endpoint_id
         Transfer = self.env["integration.wms.transfer"]
         pickings = Transfer._pickings(endpoint, data["transfer"])
-        Gate = self.env["integration.sequence.gate"]
-        if not Gate._check(gated):
-            return pickings
         subject = _(
             "Shipment confirmation %(seq)s of %(ref)s", seq=data["sequence"], ref=data["transfer"]
         )
@@ -45,7 +41,6 @@ class IntegrationHandlerWmsShipment(models.AbstractModel):
             }
         )
         done = Transfer._validate(endpoint, picking, lines, data["closed"])
-        Gate._advance(gated)
         return done
 
     @api.model
