@@ -135,3 +135,26 @@ class TestTransferOrders(WmsCase):
             other = self.make_receipt([(self.bolt, 5)])
         trap.assert_nothing_queued()
         self.assertFalse(other.wms_transfer)
+
+    def test_internal_transfer_released(self):
+        shelf = self.env["stock.location"].create(
+            {"name": "Shelf A", "location_id": self.stock.id, "barcode": "WH-SHELF-A"}
+        )
+        with trap_messages(self.env) as trap:
+            move = self.make_transfer(
+                self.warehouse.int_type_id,
+                self.customer,
+                [(self.bolt, 7)],
+                location_id=self.stock.id,
+                location_dest_id=shelf.id,
+            )
+        message = trap.assert_queued(
+            "transfer_order.release",
+            {
+                "transfer": move.name,
+                "operation": "internal",
+                "source_location": "WH-STOCK",
+                "destination_location": "WH-SHELF-A",
+            },
+        )
+        self.assert_schema(message)

@@ -1,6 +1,6 @@
 import json
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.integration_core.tests.common import make_integration_users, with_encryption_key
@@ -68,4 +68,24 @@ class TestWmsScreens(WmsTransfersMixin, HttpCase):
             ready="!!(odoo.__WOWL_DEBUG__ && odoo.__WOWL_DEBUG__.root)",
             login=self.manager.login,
             timeout=180,
+        )
+
+    def test_an_inventory_user_opens_a_transfer_sent_to_the_wms(self):
+        """A warehouse clerk without any integration right opens a released transfer."""
+        clerk = new_test_user(self.env, login="wms_clerk", groups="stock.group_stock_user")
+        action = self.env.ref("stock.action_picking_tree_all")
+        self.assertTrue(self.receipt.wms_transfer)
+        opened = {
+            "id": action.id,
+            "menu": "Inventory/Transfers",
+            "target": "current",
+            "first_id": self.receipt.id,
+            "views": ["list", "form"],
+        }
+        self.browser_js(
+            "/odoo",
+            OPEN_EVERY_ACTION % json.dumps([[], [opened]]),
+            ready="!!(odoo.__WOWL_DEBUG__ && odoo.__WOWL_DEBUG__.root)",
+            login=clerk.login,
+            timeout=120,
         )
