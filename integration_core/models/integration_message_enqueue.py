@@ -47,7 +47,12 @@ class IntegrationMessageEnqueue(models.AbstractModel):
                 error.index = index if len(items) > 1 else None
                 raise
         keys = [row["idempotency_key"] for row in rows]
-        unique_rows = list({row["idempotency_key"]: row for row in reversed(rows)}.values())
+        # The first of each key, in the batch's order: ids (hence processing order within an
+        # ordering key) follow the order the sender gave.
+        first_rows = {}
+        for row in rows:
+            first_rows.setdefault(row["idempotency_key"], row)
+        unique_rows = list(first_rows.values())
         inserted = self._insert_rows(target, unique_rows)
         self._cache_inserted(inserted)
         by_key = dict(inserted)

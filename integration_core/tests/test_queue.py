@@ -48,6 +48,20 @@ class TestQueue(IntegrationCase):
         self.assertEqual(results[0][0], results[2][0])
         self.assertEqual(Message.search_count([("flow_id", "=", self.flow.id)]), 3)
 
+    def test_a_batch_is_stored_and_processed_in_the_order_sent(self):
+        """Two versions of one record in one batch: the later one is applied last."""
+        results = self.env["integration.message"].enqueue_batch(
+            self.flow,
+            [
+                {"payload": {"ref": "C-7", "name": f"Version {n}"}, "ordering_key": "C-7"}
+                for n in (1, 2, 3)
+            ],
+        )
+        messages = [message for message, _created in results]
+        self.assertEqual([m.id for m in messages], sorted(m.id for m in messages))
+        self.run_queue()
+        self.assertEqual(self.partners("C-7").name, "Version 3")
+
     def test_one_failure_does_not_undo_its_batch_mates(self):
         Message = self.env["integration.message"]
         good = Message.enqueue(self.flow, {"ref": "G-1", "name": "Good"})
