@@ -121,13 +121,20 @@ def set_key(payload, dotted, value):
 
 
 # ---------------------------------------------------------------------------------- lines
-def _physical_lines(stream, encoding, start):
-    """(line bytes decoded, byte offset after it) from ``start``; a BOM at 0 is dropped."""
+def _physical_lines(stream, encoding, start, first_line=1):
+    """(line bytes decoded, byte offset after it) from ``start``; a BOM at 0 is dropped.
+    FormatError for a line that is not text in ``encoding``: the file's encoding is wrong."""
     stream.seek(start)
     offset = start
-    for raw in stream:
+    for number, raw in enumerate(stream, first_line):
         offset += len(raw)
-        text = raw.decode(encoding)
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError as error:
+            raise FormatError(
+                f"Line {number} is not {encoding} text (byte {error.start + 1} of the line): "
+                "set the encoding the file is written in on its format."
+            ) from None
         if offset == len(raw) and text.startswith("\ufeff"):
             text = text[1:]
         yield text, offset
@@ -152,7 +159,7 @@ class _LineCounter:
 
 def _csv_rows(stream, fmt, start, first_line):
     """(first line, last line, end offset, list of cells) per CSV row from byte ``start``."""
-    counter = _LineCounter(_physical_lines(stream, fmt.encoding, start), first_line)
+    counter = _LineCounter(_physical_lines(stream, fmt.encoding, start, first_line), first_line)
     reader = csv.reader(
         counter, delimiter=fmt.delimiter, quotechar=fmt.quotechar or None, strict=False
     )
@@ -169,9 +176,8 @@ def _csv_rows(stream, fmt, start, first_line):
 
 
 def _fixed_rows(stream, fmt, start, first_line):
-    for number, (text, offset) in enumerate(
-        _physical_lines(stream, fmt.encoding, start), first_line
-    ):
+    lines = _physical_lines(stream, fmt.encoding, start, first_line)
+    for number, (text, offset) in enumerate(lines, first_line):
         yield number, number, offset, text.rstrip("\r\n")
 
 

@@ -144,6 +144,15 @@ class TestLegacyFiles(LegacyFileCase):
         self.assertEqual(self.folder("error"), [path.name])
         self.assertIn("The header row has no column ITEMNO", self.exceptions().error)
 
+    @mute_logger(POLLER_LOGGER)
+    def test_a_file_in_another_encoding_than_its_format_says_is_refused_with_the_line(self):
+        self.items_format.encoding = "utf-8-sig"
+        path = self.extract("items", self.rows("items", 2))  # Windows-1252: Ø is not UTF-8
+        self.poll_files()
+        self.assertFalse(self.messages(self.items_flow))
+        self.assertEqual(self.folder("error"), [path.name])
+        self.assertIn("Line 2 is not utf-8-sig text", self.exceptions().error)
+
     def test_a_flow_without_a_format_still_takes_one_json_document_per_file(self):
         flow = self.make_flow("notes", "integration.handler.noop", endpoint=self.file_endpoint)
         (self.root / "in").mkdir(exist_ok=True)

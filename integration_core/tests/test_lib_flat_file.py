@@ -103,6 +103,11 @@ class TestFlatFile(BaseCase):
         with self.assertRaisesRegex(flat_file.FormatError, "no column QTY"):
             read(b"BOMNO;ITEMNO\nB1;A1\n", BOM)
 
+    def test_a_file_in_another_encoding_is_refused_with_its_line(self):
+        fmt = FlatFormat(columns=(Column("A", "a"),), encoding="utf-8-sig")
+        with self.assertRaisesRegex(flat_file.FormatError, "Line 3 is not utf-8-sig text"):
+            read("A\nok\nMüller\n".encode("cp1252"), fmt)
+
     def test_typed_values(self):
         column = Column("X", "x", "boolean")
         self.assertIs(flat_file.parse_value("J", column), True)
