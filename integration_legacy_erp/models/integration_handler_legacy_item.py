@@ -86,6 +86,9 @@ class IntegrationHandlerLegacyItem(models.AbstractModel):
             "tracking": reader.enum("tracking", TRACKING, required=False, default="none"),
             "type": reader.enum("type", ["goods", "service"], required=False, default="goods"),
         }
+        if reader.raw("variants"):
+            # Refused rather than dropped: variants are not taken yet, one item per variant is.
+            reader.problem("variants", "are not taken yet: send each variant as an item of its own")
         return reader.done(item)
 
     @api.model

@@ -105,3 +105,9 @@ class TestItemMaster(LegacyCase):
         self.assertEqual(bad.state, "failed")
         self.assertIn("name must be a non-empty text", bad.error)
         self.assertIn("tracking must be one of", bad.error)
+        variants = self.send(
+            "item", self.item("X-3", "Shirt", variants=[{"code": "X-3-R", "attributes": {}}])
+        )
+        self.assertEqual(variants.state, "failed")
+        self.assertIn("variants are not taken yet", variants.error)
+        self.assertFalse(self.xref("product.product", "X-3"))
