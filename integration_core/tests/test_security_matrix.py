@@ -79,6 +79,9 @@ CORE_RIGHTS = {
     "integration.file.format": (NONE, NONE, READ, ALL),
     "integration.file.format.column": (NONE, NONE, READ, ALL),
     "integration.initial.load": (NONE, NONE, READ, ALL),
+    # Connector models with rights of their own. A legacy record that looks like a duplicate:
+    # integration users choose the record to link (and decide through the actions).
+    "integration.legacy.match": (NONE, NONE, "rw--", ALL),
 }
 # Connector models: readable by integration users, changed by managers only.
 CONNECTOR_RIGHTS = (NONE, NONE, READ, ALL)
@@ -142,6 +145,10 @@ METHODS = {
     ("integration.environment.tag", "action_set"): (MANAGERS, ()),
     ("integration.initial.load", "action_start"): (MANAGERS, ()),
     ("integration.initial.load", "action_cancel"): (MANAGERS, ()),
+    ("integration.legacy.match", "action_link"): (USERS, ()),
+    ("integration.legacy.match", "action_create_new"): (USERS, ()),
+    ("integration.legacy.match", "action_open_exception"): (USERS, ()),
+    ("integration.exception", "action_open_legacy_match"): (USERS, ()),
 }
 # Tested with the production guard it belongs to (issue 12, item 1), not here.
 ELSEWHERE = {("integration.endpoint", "action_declare_production_database")}
@@ -202,6 +209,14 @@ class TestSecurityMatrix(TransactionCase):
         )
         cls.freeze = cls.env["integration.freeze"].create(
             {"flow_id": cls.outbound.id, "name": "Matrix cutover"}
+        )
+        cls.legacy_match = cls.env["integration.legacy.match"].create(
+            {
+                "endpoint_id": cls.endpoint.id,
+                "kind": "item",
+                "external_code": "MX-ITEM",
+                "exception_id": cls.exception.id,
+            }
         )
         cls.mapping = cls.env["integration.mapping"].create(
             {
@@ -349,4 +364,5 @@ class TestSecurityMatrix(TransactionCase):
             "integration.reconciliation.line": self.line,
             "integration.freeze": self.freeze,
             "integration.initial.load": self.initial_load,
+            "integration.legacy.match": self.legacy_match,
         }[model]
