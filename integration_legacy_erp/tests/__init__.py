@@ -9,3 +9,4 @@ from . import test_ownership
 from . import test_harmonize
 from . import test_sources
 from . import test_sources_odoo
+from . import test_sources_balances
