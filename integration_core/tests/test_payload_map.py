@@ -3,9 +3,9 @@
 import json
 
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
-from .common import IntegrationCase
+from .common import IntegrationCase, make_integration_users
 from .legacy_common import legacy_simulator
 
 PARTNER_MAP = {
@@ -113,3 +113,33 @@ class TestPayloadMap(IntegrationCase):
         partner = self.env["integration.xref"]._resolve(rest, "res.partner", "P-00002")
         self.assertEqual(partner.name, "Müller & Söhne 2 GmbH")
         self.assertEqual(partner.vat, "DE100000002")
+
+
+@tagged("post_install", "-at_install")
+class TestPayloadMapScreen(HttpCase):
+    def test_the_source_tab_shows_the_payload_mapping(self):
+        make_integration_users(self.env)
+        endpoint = self.env["integration.endpoint"].create(
+            {"name": "Legacy", "code": "LEGACY_UI", "environment": "test"}
+        )
+        flow = self.env["integration.flow"].create(
+            {
+                "name": "Items",
+                "code": "item",
+                "endpoint_id": endpoint.id,
+                "direction": "inbound",
+                "handler": "integration.handler.partner",
+                "payload_map": json.dumps(PARTNER_MAP),
+            }
+        )
+        self.browser_js(
+            f"/odoo/action-integration_core.integration_flow_action/{flow.id}",
+            "document.querySelector('a[name=source]').click();"
+            "setTimeout(() => {"
+            "  const text = document.querySelector('div[name=payload_map]').textContent;"
+            "  if (!text.includes('PARTNO')) { console.error('no payload mapping shown'); }"
+            "  else { console.log('test successful'); }"
+            "}, 500);",
+            ready="!!document.querySelector('.o_form_view a[name=source]')",
+            login="int_manager",
+        )
