@@ -11,6 +11,7 @@
         "security/ir.model.access.csv",
         "security/integration_legacy_security.xml",
         "data/integration_catalog_legacy.xml",
+        "data/legacy_file_formats.xml",
         "views/integration_endpoint_views.xml",
         "views/integration_legacy_match_views.xml",
         "views/integration_exception_views.xml",

@@ -1,6 +1,9 @@
 """Where an inbound flow's legacy data comes from: a flat file format, or a pulled source."""
 
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools import payload_map
 
 
 class IntegrationLegacySource(models.AbstractModel):
@@ -65,6 +68,14 @@ class IntegrationLegacySource(models.AbstractModel):
         copy=False,
         help="The source asked to slow down (rate limit): the next pull waits until then.",
     )
+    payload_map = fields.Text(
+        string="Payload mapping",
+        tracking=True,
+        help="What the source sends -> the message the handler reads, as a mapping spec in "
+        'JSON: {"lines": [{"source": "ITEMNO", "target": "code", "transforms": ["strip"]}]}; '
+        'add "false_is_null": true for an older Odoo. Empty: the payload is read as sent. '
+        "The message keeps what the source sent.",
+    )
     pull_last_at = fields.Datetime(string="Last pull", readonly=True, copy=False)
     pull_last_result = fields.Char(string="Last pull result", readonly=True, copy=False)
 
@@ -72,3 +83,13 @@ class IntegrationLegacySource(models.AbstractModel):
 class IntegrationFlow(models.Model):
     _name = "integration.flow"
     _inherit = ["integration.flow", "integration.legacy.source"]
+
+    @api.constrains("payload_map")
+    def _check_payload_map(self):
+        for flow in self.filtered("payload_map"):
+            try:
+                payload_map.parse(flow.payload_map)
+            except ValueError as error:
+                raise ValidationError(
+                    _("Flow %(code)s: %(error)s", code=flow.code, error=error)
+                ) from None

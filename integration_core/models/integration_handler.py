@@ -2,6 +2,8 @@
 
 from odoo import api, models
 
+from ..tools import payload_map
+
 
 class IntegrationHandler(models.AbstractModel):
     """Base of every handler. A flow names one handler; connector addons add their own.
@@ -34,9 +36,12 @@ class IntegrationHandler(models.AbstractModel):
     @api.model
     def _payload_json(self, message):
         """The payload of an inbound ``message`` as a JSON object, as the queue reads it (the
-        flow's sequence gate) and the handler too. A connector that accepts another encoding
-        of its messages (a WMS's CSV files) overrides it; errors are ``InvalidMessage``."""
-        return message.get_payload_json()
+        flow's sequence gate) and the handler too: through the flow's payload mapping when it
+        has one (``tools.payload_map``). A connector that accepts another encoding of its
+        messages (a WMS's CSV files) overrides it; errors are ``InvalidMessage``."""
+        return payload_map.canonical_payload(
+            message.flow_id, message.endpoint_id, message.get_payload_json()
+        )
 
     @api.model
     def _prefetch_inbound(self, messages):

@@ -26,7 +26,7 @@ class IntegrationHandlerMapping(models.AbstractModel):
     @api.model
     def _process_inbound(self, message):
         mapping = self._mapping(message.flow_id)
-        payload = message.get_payload_json()
+        payload = self._payload_json(message)
         endpoint = message.endpoint_id
         values = mapping._values_or_raise(payload, endpoint)
         Model = self.env[mapping.model]

@@ -1,6 +1,6 @@
 from odoo import _, api, models
 
-from ..lib.errors import MissingReference, PermanentError
+from ..lib.errors import IntegrationError, MissingReference, PermanentError
 
 PARTNER_FIELDS = ("name", "email", "phone", "street", "city", "zip", "vat")
 
@@ -23,7 +23,10 @@ class IntegrationHandlerPartner(models.AbstractModel):
         """The contacts the batch's codes stand for: their reads and writes cover the batch."""
         codes = set()
         for message in messages:
-            payload = message.get_payload_json()
+            try:
+                payload = self._payload_json(message)
+            except IntegrationError:
+                continue  # the message itself will say what is wrong with it
             if isinstance(payload, dict):
                 codes |= {payload.get(k) for k in ("ref", "parent_ref")} - {None}
         xrefs = (
@@ -41,7 +44,7 @@ class IntegrationHandlerPartner(models.AbstractModel):
 
     @api.model
     def _process_inbound(self, message):
-        payload = message.get_payload_json()
+        payload = self._payload_json(message)
         if not isinstance(payload, dict):
             raise PermanentError(_("The payload must be a JSON object."))
         ref = payload.get("ref")

@@ -22,7 +22,7 @@ class IntegrationHandlerLegacyBom(models.AbstractModel):
     @api.model
     def _process_inbound(self, message):
         endpoint = message.endpoint_id
-        reader = PayloadReader(message.get_payload_json())
+        reader = PayloadReader(self._payload_json(message))
         code = reader.text("code")
         product_code = reader.text("product")
         quantity = reader.decimal("quantity", positive=True)

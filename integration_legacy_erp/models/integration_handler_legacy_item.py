@@ -41,7 +41,7 @@ class IntegrationHandlerLegacyItem(models.AbstractModel):
     @api.model
     def _process_inbound(self, message):
         endpoint = message.endpoint_id
-        item = self._read(message.get_payload_json())
+        item = self._read(self._payload_json(message))
         values = self._values(endpoint, item)
         Xref = self.env["integration.xref"]
         product = Xref._resolve(endpoint, "product.product", item["code"])

@@ -30,7 +30,7 @@ class IntegrationHandlerLegacyOrder(models.AbstractModel):
     def _process_inbound(self, message):
         endpoint = message.endpoint_id
         model, partner_path = ORDER_KINDS[message.flow_id.code]
-        reader = PayloadReader(message.get_payload_json())
+        reader = PayloadReader(self._payload_json(message))
         number = reader.text("order")
         partner_code = reader.text(partner_path)
         status = reader.text("status")

@@ -19,7 +19,7 @@ class IntegrationHandlerLegacyOrderStatus(models.AbstractModel):
     @api.model
     def _process_inbound(self, message):
         endpoint = message.endpoint_id
-        reader = PayloadReader(message.get_payload_json())
+        reader = PayloadReader(self._payload_json(message))
         model = reader.enum("order_type", ORDER_MODELS)
         number = reader.text("order")
         status = reader.text("status")

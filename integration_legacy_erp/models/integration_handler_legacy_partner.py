@@ -31,7 +31,7 @@ class IntegrationHandlerLegacyPartner(models.AbstractModel):
     @api.model
     def _process_inbound(self, message):
         endpoint = message.endpoint_id
-        partner_data = self._read(message.get_payload_json())
+        partner_data = self._read(self._payload_json(message))
         values = self._values(partner_data)
         Xref = self.env["integration.xref"]
         code = partner_data["code"]

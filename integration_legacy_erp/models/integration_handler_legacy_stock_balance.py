@@ -22,7 +22,7 @@ class IntegrationHandlerLegacyStockBalance(models.AbstractModel):
     @api.model
     def _process_inbound(self, message):
         endpoint = message.endpoint_id
-        reader = PayloadReader(message.get_payload_json())
+        reader = PayloadReader(self._payload_json(message))
         balance_id = reader.text("balance_id")
         warehouse_code = reader.text("warehouse")
         lines = [

@@ -33,7 +33,7 @@ class IntegrationHandlerLegacyTrialBalance(models.AbstractModel):
     @api.model
     def _process_inbound(self, message):
         endpoint = message.endpoint_id
-        reader = PayloadReader(message.get_payload_json())
+        reader = PayloadReader(self._payload_json(message))
         period = reader.text("period")
         company_name = reader.text("company")
         lines = [

@@ -108,10 +108,9 @@ class IntegrationLegacyMatch(models.Model):
         kind, _sep, code = (message.waiting_code or "").partition(":")
         if kind not in KIND_MODELS or not code:
             return self
-        payload = message.get_payload_json()
-        candidates, reasons = message.flow_id._handler()._review_candidates(
-            message.endpoint_id, payload
-        )
+        handler = message.flow_id._handler()
+        payload = handler._payload_json(message)
+        candidates, reasons = handler._review_candidates(message.endpoint_id, payload)
         values = {
             "legacy_name": payload.get("name") if isinstance(payload, dict) else False,
             "reasons": "\n".join(reasons),
