@@ -51,7 +51,7 @@ def parse_args():
 
 
 # ---------------------------------------------------------------------- child processes
-def _environment(database):
+def odoo_environment(database):
     import odoo  # noqa: PLC0415
 
     odoo.tools.config.parse_config(
@@ -74,9 +74,18 @@ def _rss_kib(name):
     return 0
 
 
+def stop_queue_crons(env):
+    """Only the measuring process works the queue."""
+    for xmlid in (
+        "integration_core.ir_cron_process_queue",
+        "integration_core.ir_cron_process_queue_2",
+    ):
+        env.ref(xmlid).active = False
+
+
 def child_setup(database, code, size, side, chunk_lines):
     """Bins and the queued statement of ``size`` lines, on an endpoint and company ``code``."""
-    odoo, registry = _environment(database)
+    odoo, registry = odoo_environment(database)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         # Other companies' bins are not compared: each measure has a company of its own.
@@ -128,19 +137,14 @@ def child_setup(database, code, size, side, chunk_lines):
                 items = []
         if items:
             env["integration.message"].enqueue_batch(flow, items)
-        # Only the measuring process works the queue.
-        for xmlid in (
-            "integration_core.ir_cron_process_queue",
-            "integration_core.ir_cron_process_queue_2",
-        ):
-            env.ref(xmlid).active = False
+        stop_queue_crons(env)
         cr.commit()
     print(json.dumps({"chunks": chunks}))
 
 
 def child_measure(database, code, trace):
     """Work the queue (ingest, then the last chunk and the comparison), then approve."""
-    odoo, registry = _environment(database)
+    odoo, registry = odoo_environment(database)
     if trace:
         import tracemalloc  # noqa: PLC0415
 
@@ -148,7 +152,9 @@ def child_measure(database, code, trace):
     figures = {"rss_before_mib": _rss_kib("VmRSS") / 1024}
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        flow = env["integration.flow"].search([("endpoint_id.code", "=", code)])
+        flow = env["integration.flow"].search(
+            [("endpoint_id.code", "=", code), ("reconciler", "!=", False)]
+        )
         messages = env["integration.message"].search([("flow_id", "=", flow.id)], order="id")
         worker = env["integration.queue.worker"]
         last = messages[-1]
@@ -193,8 +199,9 @@ def child_measure(database, code, trace):
 
 
 # ---------------------------------------------------------------------- the benchmark
-def _child(*arguments):
-    command = [sys.executable, __file__, "--child", *map(str, arguments)]
+def run_child(*arguments, script=__file__):
+    """Run ``script --child arguments`` and return the JSON its last line prints."""
+    command = [sys.executable, script, "--child", *map(str, arguments)]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode:
         sys.stderr.write(result.stdout[-2000:] + result.stderr[-4000:])
@@ -202,13 +209,13 @@ def _child(*arguments):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def _create_database(database):
-    print(f"Creating {database} with {REFERENCE_MODULES} ...", flush=True)
+def create_database(database, modules=REFERENCE_MODULES):
+    print(f"Creating {database} with {modules} ...", flush=True)
     command = _suite.odoo_command(
         "-d",
         database,
         "-i",
-        REFERENCE_MODULES,
+        modules,
         "--without-demo=all",
         "--stop-after-init",
         "--log-level=warn",
@@ -218,13 +225,14 @@ def _create_database(database):
     subprocess.run(command, check=True)
 
 
-def _measure(database, size, side, chunk_lines):
-    """The figures of one size: timed, then again traced (its own data) for the heap's peak."""
+def measure(database, size, side, chunk_lines, script=__file__):
+    """The figures of one size: timed, then again traced (its own data) for the heap's peak.
+    ``script`` makes the data (its ``--child setup``) and measures (``--child measure``)."""
     figures = {}
     for tag in ("time", "trace"):
         code = f"B{size}_{side}_{tag}"
-        setup = _child("setup", database, code, size, side, chunk_lines)
-        measured = _child("measure", database, code, size, side, tag)
+        setup = run_child("setup", database, code, size, side, chunk_lines, script=script)
+        measured = run_child("measure", database, code, size, side, tag, script=script)
         if tag == "time":
             figures = dict(measured, chunks=setup["chunks"])
         else:
@@ -232,10 +240,10 @@ def _measure(database, size, side, chunk_lines):
     return figures
 
 
-def _print_table(rows, chunk_lines):
+def print_table(rows, chunk_lines, title="Reconciliation runs"):
     print()
     print(
-        f"Reconciliation runs ({chunk_lines:,} lines per message; load average "
+        f"{title} ({chunk_lines:,} lines per message; load average "
         f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}, {os.cpu_count()} CPUs)"
     )
     header = (
@@ -270,17 +278,17 @@ def main():
     sides = ("sql", "stream") if args.odoo_side == "both" else (args.odoo_side,)
     rows = []
     try:
-        _create_database(database)
+        create_database(database)
         for size in (int(size) for size in args.sizes.split(",")):
             for side in sides:
                 print(f"Measuring {size:,} lines, Odoo's side as {side} ...", flush=True)
-                rows.append((size, side, _measure(database, size, side, args.chunk_lines)))
+                rows.append((size, side, measure(database, size, side, args.chunk_lines)))
     finally:
         if args.keep:
             print(f"Kept {database}.")
         else:
             subprocess.run(["dropdb", "--if-exists", "--force", database], check=False)
-        _print_table(rows, args.chunk_lines)
+        print_table(rows, args.chunk_lines)
 
 
 if __name__ == "__main__":
