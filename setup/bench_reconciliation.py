@@ -13,8 +13,9 @@ processes so that memory figures are not mixed:
    chunks before the last are stored (ingest), the last one completes the statement and is
    compared (compare, in SQL or with Odoo's side streamed: ``--odoo-side``); then a manager's
    approval of every difference is timed. Peak memory is the process's resident set (VmHWM)
-   and what it grew by during the measure, next to the Python heap's peak (tracemalloc, run
-   once more for that figure alone, since tracing slows Python down).
+   and what it grew by during the measure (whole, and up to the comparison's end), next to
+   the Python heap's peak (tracemalloc, run once more for that figure alone, since tracing
+   slows Python down).
 
 The load average is printed: the machine may be shared, and then every time is longer.
 
@@ -176,6 +177,7 @@ def child_measure(database, code, trace):
         started = time.perf_counter()
         worker._work_queue(time_budget=3600)
         figures["compare_s"] = time.perf_counter() - started
+        figures["compared_rss_mib"] = _rss_kib("VmHWM") / 1024
         env.invalidate_all()
         run = env["integration.reconciliation.run"].search([("flow_id", "=", flow.id)])
         states = set(messages.mapped("state"))
@@ -225,11 +227,12 @@ def create_database(database, modules=REFERENCE_MODULES):
     subprocess.run(command, check=True)
 
 
-def measure(database, size, side, chunk_lines, script=__file__):
-    """The figures of one size: timed, then again traced (its own data) for the heap's peak.
-    ``script`` makes the data (its ``--child setup``) and measures (``--child measure``)."""
+def measure(database, size, side, chunk_lines, script=__file__, trace=True):
+    """The figures of one size: timed, then (``trace``) again traced (its own data) for the
+    heap's peak. ``script`` makes the data (``--child setup``) and measures (``--child
+    measure``)."""
     figures = {}
-    for tag in ("time", "trace"):
+    for tag in ("time", "trace") if trace else ("time",):
         code = f"B{size}_{side}_{tag}"
         setup = run_child("setup", database, code, size, side, chunk_lines, script=script)
         measured = run_child("measure", database, code, size, side, tag, script=script)
@@ -249,17 +252,19 @@ def print_table(rows, chunk_lines, title="Reconciliation runs"):
     header = (
         f"{'lines':>9} {'odoo side':>9} {'chunks':>6} {'ingest s':>9} {'compare s':>9} "
         f"{'total s':>8} {'lines/s':>8} {'approve s':>9} {'differences':>11} "
-        f"{'peak RSS MiB':>12} {'RSS grew MiB':>12} {'Python peak MiB':>15}"
+        f"{'peak RSS MiB':>12} {'RSS grew MiB':>12} {'by compare':>10} {'Python peak MiB':>15}"
     )
     print(header)
     print("-" * len(header))
     for size, side, row in rows:
         total = row["ingest_s"] + row["compare_s"]
+        python_peak = row.get("python_peak_mib", float("nan"))  # nan: not traced
         print(
             f"{size:>9,} {side:>9} {row['chunks']:>6} {row['ingest_s']:>9.2f} "
             f"{row['compare_s']:>9.2f} {total:>8.2f} {size / total:>8,.0f} "
             f"{row['approve_s']:>9.2f} {row['differences']:>11,} {row['peak_rss_mib']:>12.0f} "
-            f"{row['peak_rss_mib'] - row['rss_before_mib']:>12.0f} {row['python_peak_mib']:>15.1f}"
+            f"{row['peak_rss_mib'] - row['rss_before_mib']:>12.0f} "
+            f"{row['compared_rss_mib'] - row['rss_before_mib']:>10.0f} {python_peak:>15.1f}"
         )
 
 

@@ -16,7 +16,8 @@ wizard, its ``inventory.snapshot`` flow active) get:
    completes the snapshot, which is compared in SQL with Odoo's quants (compare); then a
    manager's approval of every difference (an inventory adjustment each) is timed.
 
-Usage: python3 setup/bench_wms_snapshot.py [--sizes 10000,100000] [--chunk-lines 5000] [--keep]
+Usage: python3 setup/bench_wms_snapshot.py [--sizes 10000,100000] [--chunk-lines 5000]
+       [--no-trace] [--keep]
 """
 
 # A script: it prints its figures and commits what the measure needs.
@@ -39,6 +40,9 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000", help="snapshot lines, comma-separated")
     parser.add_argument("--chunk-lines", type=int, default=5000, help="lines per message")
+    parser.add_argument(
+        "--no-trace", action="store_true", help="skip the traced run (the Python heap's peak)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--child", nargs=6, help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -196,7 +200,7 @@ def main():
         for size in (int(size) for size in args.sizes.split(",")):
             print(f"Measuring a snapshot of {size:,} lines ...", flush=True)
             figures = bench_reconciliation.measure(
-                database, size, SIDE, args.chunk_lines, script=__file__
+                database, size, SIDE, args.chunk_lines, script=__file__, trace=not args.no_trace
             )
             rows.append((size, SIDE, figures))
     finally:
