@@ -17,7 +17,7 @@ wizard, its ``inventory.snapshot`` flow active) get:
    manager's approval of every difference (an inventory adjustment each) is timed.
 
 Usage: python3 setup/bench_wms_snapshot.py [--sizes 10000,100000] [--chunk-lines 5000]
-       [--no-trace] [--keep]
+       [--claim-batch-size N] [--no-trace] [--keep]
 """
 
 # A script: it prints its figures and commits what the measure needs.
@@ -42,6 +42,9 @@ def parse_args():
     parser.add_argument("--chunk-lines", type=int, default=5000, help="lines per message")
     parser.add_argument(
         "--no-trace", action="store_true", help="skip the traced run (the Python heap's peak)"
+    )
+    parser.add_argument(
+        "--claim-batch-size", type=int, help="messages per queue transaction (default: Odoo's)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--child", nargs=6, help=argparse.SUPPRESS)
@@ -182,6 +185,21 @@ def child_setup(database, code, size, chunk_lines):
 
 
 # ---------------------------------------------------------------------- the benchmark
+def _set_claim_batch_size(database, size):
+    subprocess.run(
+        [
+            "psql",
+            "-q",
+            "-d",
+            database,
+            "-c",
+            "INSERT INTO ir_config_parameter (key, value)"
+            f" VALUES ('integration.claim_batch_size', '{int(size)}')",
+        ],
+        check=True,
+    )
+
+
 def main():
     args = parse_args()
     if args.child:
@@ -197,6 +215,8 @@ def main():
     rows = []
     try:
         bench_reconciliation.create_database(database, MODULES)
+        if args.claim_batch_size:
+            _set_claim_batch_size(database, args.claim_batch_size)
         for size in (int(size) for size in args.sizes.split(",")):
             print(f"Measuring a snapshot of {size:,} lines ...", flush=True)
             figures = bench_reconciliation.measure(
