@@ -13,8 +13,9 @@ processes so that memory figures are not mixed:
    chunks before the last are stored (ingest), the last one completes the statement and is
    compared (compare, in SQL or with Odoo's side streamed: ``--odoo-side``); then a manager's
    approval of every difference is timed. Peak memory is the process's resident set (VmHWM)
-   and what it grew by during the measure, next to the Python heap's peak (tracemalloc, run
-   once more for that figure alone, since tracing slows Python down).
+   and what it grew by during the measure (whole, and up to the comparison's end), next to
+   the Python heap's peak (tracemalloc, run once more for that figure alone, since tracing
+   slows Python down).
 
 The load average is printed: the machine may be shared, and then every time is longer.
 
@@ -51,7 +52,7 @@ def parse_args():
 
 
 # ---------------------------------------------------------------------- child processes
-def _environment(database):
+def odoo_environment(database):
     import odoo  # noqa: PLC0415
 
     odoo.tools.config.parse_config(
@@ -74,9 +75,18 @@ def _rss_kib(name):
     return 0
 
 
+def stop_queue_crons(env):
+    """Only the measuring process works the queue."""
+    for xmlid in (
+        "integration_core.ir_cron_process_queue",
+        "integration_core.ir_cron_process_queue_2",
+    ):
+        env.ref(xmlid).active = False
+
+
 def child_setup(database, code, size, side, chunk_lines):
     """Bins and the queued statement of ``size`` lines, on an endpoint and company ``code``."""
-    odoo, registry = _environment(database)
+    odoo, registry = odoo_environment(database)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         # Other companies' bins are not compared: each measure has a company of its own.
@@ -128,19 +138,14 @@ def child_setup(database, code, size, side, chunk_lines):
                 items = []
         if items:
             env["integration.message"].enqueue_batch(flow, items)
-        # Only the measuring process works the queue.
-        for xmlid in (
-            "integration_core.ir_cron_process_queue",
-            "integration_core.ir_cron_process_queue_2",
-        ):
-            env.ref(xmlid).active = False
+        stop_queue_crons(env)
         cr.commit()
     print(json.dumps({"chunks": chunks}))
 
 
 def child_measure(database, code, trace):
     """Work the queue (ingest, then the last chunk and the comparison), then approve."""
-    odoo, registry = _environment(database)
+    odoo, registry = odoo_environment(database)
     if trace:
         import tracemalloc  # noqa: PLC0415
 
@@ -148,7 +153,9 @@ def child_measure(database, code, trace):
     figures = {"rss_before_mib": _rss_kib("VmRSS") / 1024}
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        flow = env["integration.flow"].search([("endpoint_id.code", "=", code)])
+        flow = env["integration.flow"].search(
+            [("endpoint_id.code", "=", code), ("reconciler", "!=", False)]
+        )
         messages = env["integration.message"].search([("flow_id", "=", flow.id)], order="id")
         worker = env["integration.queue.worker"]
         last = messages[-1]
@@ -170,6 +177,7 @@ def child_measure(database, code, trace):
         started = time.perf_counter()
         worker._work_queue(time_budget=3600)
         figures["compare_s"] = time.perf_counter() - started
+        figures["compared_rss_mib"] = _rss_kib("VmHWM") / 1024
         env.invalidate_all()
         run = env["integration.reconciliation.run"].search([("flow_id", "=", flow.id)])
         states = set(messages.mapped("state"))
@@ -193,8 +201,9 @@ def child_measure(database, code, trace):
 
 
 # ---------------------------------------------------------------------- the benchmark
-def _child(*arguments):
-    command = [sys.executable, __file__, "--child", *map(str, arguments)]
+def run_child(*arguments, script=__file__):
+    """Run ``script --child arguments`` and return the JSON its last line prints."""
+    command = [sys.executable, script, "--child", *map(str, arguments)]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode:
         sys.stderr.write(result.stdout[-2000:] + result.stderr[-4000:])
@@ -202,13 +211,13 @@ def _child(*arguments):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def _create_database(database):
-    print(f"Creating {database} with {REFERENCE_MODULES} ...", flush=True)
+def create_database(database, modules=REFERENCE_MODULES):
+    print(f"Creating {database} with {modules} ...", flush=True)
     command = _suite.odoo_command(
         "-d",
         database,
         "-i",
-        REFERENCE_MODULES,
+        modules,
         "--without-demo=all",
         "--stop-after-init",
         "--log-level=warn",
@@ -218,13 +227,15 @@ def _create_database(database):
     subprocess.run(command, check=True)
 
 
-def _measure(database, size, side, chunk_lines):
-    """The figures of one size: timed, then again traced (its own data) for the heap's peak."""
+def measure(database, size, side, chunk_lines, script=__file__, trace=True):
+    """The figures of one size: timed, then (``trace``) again traced (its own data) for the
+    heap's peak. ``script`` makes the data (``--child setup``) and measures (``--child
+    measure``)."""
     figures = {}
-    for tag in ("time", "trace"):
+    for tag in ("time", "trace") if trace else ("time",):
         code = f"B{size}_{side}_{tag}"
-        setup = _child("setup", database, code, size, side, chunk_lines)
-        measured = _child("measure", database, code, size, side, tag)
+        setup = run_child("setup", database, code, size, side, chunk_lines, script=script)
+        measured = run_child("measure", database, code, size, side, tag, script=script)
         if tag == "time":
             figures = dict(measured, chunks=setup["chunks"])
         else:
@@ -232,26 +243,28 @@ def _measure(database, size, side, chunk_lines):
     return figures
 
 
-def _print_table(rows, chunk_lines):
+def print_table(rows, chunk_lines, title="Reconciliation runs"):
     print()
     print(
-        f"Reconciliation runs ({chunk_lines:,} lines per message; load average "
+        f"{title} ({chunk_lines:,} lines per message; load average "
         f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}, {os.cpu_count()} CPUs)"
     )
     header = (
         f"{'lines':>9} {'odoo side':>9} {'chunks':>6} {'ingest s':>9} {'compare s':>9} "
         f"{'total s':>8} {'lines/s':>8} {'approve s':>9} {'differences':>11} "
-        f"{'peak RSS MiB':>12} {'RSS grew MiB':>12} {'Python peak MiB':>15}"
+        f"{'peak RSS MiB':>12} {'RSS grew MiB':>12} {'by compare':>10} {'Python peak MiB':>15}"
     )
     print(header)
     print("-" * len(header))
     for size, side, row in rows:
         total = row["ingest_s"] + row["compare_s"]
+        python_peak = row.get("python_peak_mib", float("nan"))  # nan: not traced
         print(
             f"{size:>9,} {side:>9} {row['chunks']:>6} {row['ingest_s']:>9.2f} "
             f"{row['compare_s']:>9.2f} {total:>8.2f} {size / total:>8,.0f} "
             f"{row['approve_s']:>9.2f} {row['differences']:>11,} {row['peak_rss_mib']:>12.0f} "
-            f"{row['peak_rss_mib'] - row['rss_before_mib']:>12.0f} {row['python_peak_mib']:>15.1f}"
+            f"{row['peak_rss_mib'] - row['rss_before_mib']:>12.0f} "
+            f"{row['compared_rss_mib'] - row['rss_before_mib']:>10.0f} {python_peak:>15.1f}"
         )
 
 
@@ -270,17 +283,17 @@ def main():
     sides = ("sql", "stream") if args.odoo_side == "both" else (args.odoo_side,)
     rows = []
     try:
-        _create_database(database)
+        create_database(database)
         for size in (int(size) for size in args.sizes.split(",")):
             for side in sides:
                 print(f"Measuring {size:,} lines, Odoo's side as {side} ...", flush=True)
-                rows.append((size, side, _measure(database, size, side, args.chunk_lines)))
+                rows.append((size, side, measure(database, size, side, args.chunk_lines)))
     finally:
         if args.keep:
             print(f"Kept {database}.")
         else:
             subprocess.run(["dropdb", "--if-exists", "--force", database], check=False)
-        _print_table(rows, args.chunk_lines)
+        print_table(rows, args.chunk_lines)
 
 
 if __name__ == "__main__":

@@ -94,7 +94,9 @@ class IntegrationRecordLookup(models.AbstractModel):
             record = self._find(endpoint, model, code, domain=domain)
             if record:
                 found[code] = record
-        return found
+        # Reading a field of one record reads it for all of them (one query, not one each).
+        together = [record.id for record in found.values()]
+        return {code: record.with_prefetch(together) for code, record in found.items()}
 
     @api.model
     def _code_of(self, endpoint, record):

@@ -62,6 +62,14 @@ class TestRecordLookup(TransactionCase):
         with self.assertRaisesRegex(AmbiguousCode, "names 2 records"):
             self.Lookup._find_many(self.endpoint, "res.partner", ["ACME-1"])
 
+    def test_records_found_together_are_read_together(self):
+        """A message of thousands of lines reads its records' fields in one query, not one
+        query per record."""
+        found = self.Lookup._find_many(self.endpoint, "res.partner", ["acme-1", "LINK-9"])
+        self.env.invalidate_all()
+        with self.assertQueryCount(1):
+            self.assertEqual(sorted(record.name for record in found.values()), ["Exact", "Linked"])
+
     def test_code_of_a_record_is_its_cross_reference_else_its_field(self):
         self.env["integration.xref"]._link(self.endpoint, "X-7", self.exact)
         self.assertEqual(self.Lookup._code_of(self.endpoint, self.exact), "X-7")
