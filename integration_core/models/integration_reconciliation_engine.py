@@ -74,6 +74,11 @@ class IntegrationReconciliationEngine(models.AbstractModel):
         run.write(values)
         if received == run.chunk_count:
             self._compare(run)
+        # A chunk reads thousands of records (products, locations, lots...); the queue works
+        # several chunks in one transaction, and Odoo's cache would keep them all until it
+        # commits: drop them once the chunk is stored (written first), so memory stays that
+        # of one chunk whatever the statement's size.
+        self.env.invalidate_all()
         return run
 
     @api.model
