@@ -85,13 +85,31 @@ class IntegrationHandlerLegacyStockBalance(models.AbstractModel):
     def _statement_rows(self, lines, items, locations):
         """The reconciliation engine's rows of ``lines`` (lots missing in Odoo are made)."""
         Reconciler = self.env["integration.stock.reconciler"]
+        lots = self._lots({(items[line["item"]], line["lot"]) for line in lines if line["lot"]})
         rows = []
         for line in lines:
             product, location = items[line["item"]], locations[line["location"]]
-            lot = self._lot(product, line["lot"])
+            lot = lots.get((product, line["lot"]), self.env["stock.lot"])
             name = " / ".join(filter(None, (line["item"], location.complete_name, line["lot"])))
             rows.append(Reconciler._statement_row(product, location, lot, line["quantity"], name))
         return rows
+
+    @api.model
+    def _lots(self, pairs):
+        """``{(product, lot name): lot}`` of ``pairs``, found in one query, those missing
+        made in one create."""
+        Lot = self.env["stock.lot"]
+        found = Lot.search(
+            [
+                ("product_id", "in", list({product.id for product, _name in pairs})),
+                ("name", "in", list({name for _product, name in pairs})),
+            ]
+        )
+        lots = {(lot.product_id, lot.name): lot for lot in found}
+        missing = sorted(pairs - set(lots), key=lambda pair: (pair[0].id, pair[1]))
+        made = Lot.create([{"product_id": product.id, "name": name} for product, name in missing])
+        lots.update(zip(missing, made, strict=True))
+        return lots
 
     @api.model
     def _run_exists(self, endpoint, balance_id):
@@ -164,7 +182,4 @@ class IntegrationHandlerLegacyStockBalance(models.AbstractModel):
     def _lot(self, product, name):
         if not name:
             return self.env["stock.lot"]
-        Lot = self.env["stock.lot"]
-        return Lot.search([("product_id", "=", product.id), ("name", "=", name)], limit=1) or (
-            Lot.create({"product_id": product.id, "name": name})
-        )
+        return self._lots({(product, name)})[(product, name)]
