@@ -23,9 +23,10 @@ class JsonHandler(BaseHTTPRequestHandler):
     """Answers JSON; ``simulator`` is set on a subclass made per server."""
 
     simulator = None
+    ensure_ascii = True  # False: other characters as they are, not as \u escapes
 
     def _reply(self, status, body, headers=None):
-        data = json.dumps(body).encode()
+        data = json.dumps(body, ensure_ascii=self.ensure_ascii).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
