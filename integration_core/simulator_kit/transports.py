@@ -4,10 +4,23 @@ The flow of a message is its ``message_type``: the URL's last part over HTTP, th
 and ``type`` over AMQP.
 """
 
+import contextlib
 import gzip
 import json
 
 import requests
+
+
+@contextlib.contextmanager
+def amqp_channel(url):
+    """A channel on a connection of its own to the broker at ``url``, closed afterwards."""
+    import pika  # noqa: PLC0415 - only the AMQP mode needs the broker client
+
+    connection = pika.BlockingConnection(pika.URLParameters(url))
+    try:
+        yield connection.channel()
+    finally:
+        connection.close()
 
 
 class HttpSender:
@@ -45,9 +58,7 @@ class AmqpSender:
     def send(self, message):
         import pika  # noqa: PLC0415 - only the AMQP mode needs the broker client
 
-        connection = pika.BlockingConnection(pika.URLParameters(self.url))
-        try:
-            channel = connection.channel()
+        with amqp_channel(self.url) as channel:
             channel.confirm_delivery()
             channel.basic_publish(
                 self.exchange,
@@ -61,8 +72,6 @@ class AmqpSender:
                 ),
                 mandatory=True,
             )
-        finally:
-            connection.close()
         return {"status": "published"}
 
 
@@ -75,12 +84,8 @@ class AmqpReader:
 
     def drain(self, receiver):
         """Receive every waiting message (ack after handing it over); return how many."""
-        import pika  # noqa: PLC0415 - only the AMQP mode needs the broker client
-
-        connection = pika.BlockingConnection(pika.URLParameters(self.url))
         taken = 0
-        try:
-            channel = connection.channel()
+        with amqp_channel(self.url) as channel:
             while True:
                 method, _properties, body = channel.basic_get(self.queue)
                 if method is None:
@@ -88,8 +93,6 @@ class AmqpReader:
                 self.hand_over(receiver, json.loads(body), method.routing_key)
                 channel.basic_ack(method.delivery_tag)
                 taken += 1
-        finally:
-            connection.close()
 
     def hand_over(self, receiver, message, routing_key):
         """Give one message to the receiver: ``receiver.take(message, routing_key)``."""
