@@ -61,7 +61,7 @@ class IntegrationHandlerLegacyOrder(models.AbstractModel):
     def _order_type(self, reader, flow):
         """``sale`` or ``purchase``: the payload's ``order_type``, else the flow's kind."""
         default = FLOW_ORDER_TYPES.get(flow.code, "sale")
-        order_type = reader.text("order_type", required=False, default=default).lower()
+        order_type = (reader.text("order_type", required=False) or default).lower()
         if order_type not in ORDER_TYPES:
             reader.problem("order_type", "must be sale or purchase", order_type)
             return default
