@@ -1,1 +1,2 @@
+from . import test_simulators
 from . import test_suite
