@@ -10,11 +10,12 @@ from odoo.addons.integration_stock.models.integration_stock_reconciler import ST
 
 class IntegrationHandlerLegacyStockBalance(models.AbstractModel):
     """One inventory adjustment per balance line: the quant of the item, location and lot is
-    set to the legacy quantity. Each line is applied once per extract: its adjustment move is
-    the cross-reference ``<balance_id>/<item>/<location>/<lot>`` of ``stock.move``, and a line
-    already applied (the same extract sent again) is left alone. Items and locations are found
-    through the record lookup (an unknown item waits for it); a lot missing in Odoo is created
-    for its item.
+    set to the legacy quantity (lines of the same item, location and lot added up). Each line
+    is applied once per extract: its adjustment move is the cross-reference
+    ``<balance_id>/<item>/<location>/<lot>`` of ``stock.move``, and a line already applied
+    (the same extract sent again) is left alone. Items and locations are found through the
+    record lookup (an unknown item waits for it); a lot missing in Odoo is created for its
+    item.
 
     When the flow names a reconciler, the load is then proved: its lines go to a partial
     reconciliation run named after the extract, as of right after the adjustments, which
@@ -32,6 +33,7 @@ class IntegrationHandlerLegacyStockBalance(models.AbstractModel):
         balance_id, warehouse_code, lines = self._read_balance(reader)
         reader.done()
         items, locations = self._resolve_lines(endpoint, warehouse_code, lines)
+        lines = self._merged(lines, items, locations)
         Xref = self.env["integration.xref"]
         moves = self.env["stock.move"]
         for line in lines:
@@ -80,6 +82,23 @@ class IntegrationHandlerLegacyStockBalance(models.AbstractModel):
         )
         self._check_lines(lines, items, locations, warehouse)
         return items, locations
+
+    @api.model
+    def _merged(self, lines, items, locations):
+        """``lines`` with one line per product, location and lot, their quantities added up
+        (an extract may list a place twice, e.g. two legacy bins of one Odoo location), as
+        the reconciliation engine adds up a statement's lines of one key."""
+        merged = {}
+        for line in lines:
+            key = (items[line["item"]], locations[line["location"]], line["lot"] or "")
+            if key in merged:
+                merged[key] = {
+                    **merged[key],
+                    "quantity": merged[key]["quantity"] + line["quantity"],
+                }
+            else:
+                merged[key] = line
+        return list(merged.values())
 
     @api.model
     def _statement_rows(self, lines, items, locations):

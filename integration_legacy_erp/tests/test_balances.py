@@ -134,7 +134,8 @@ class TestBalances(LegacyCase):
 
     # ------------------------------------------------------------------ stock reconciliation
     def load_initial_stock(self):
-        """Items PT-1 (lots), BR-1 and CL-1, and an initial load of 12 / 40 / 5 in WH/Stock."""
+        """Items PT-1 (lots), BR-1 and CL-1, and an initial load of 12 / 40 / 5 in WH/Stock
+        (the clamps on two lines, two legacy bins of one Odoo location: added up)."""
         self.send("item", self.item("PT-1", "Paint", tracking="lot"))
         self.send("item", self.item("BR-1", "Bracket"))
         self.send("item", self.item("CL-1", "Clamp"))
@@ -146,11 +147,14 @@ class TestBalances(LegacyCase):
                 "lines": [
                     {"item": "PT-1", "location": "WH-STOCK", "lot": "L-77", "quantity": 12},
                     {"item": "BR-1", "location": "WH-STOCK", "quantity": 40},
-                    {"item": "CL-1", "location": "WH-STOCK", "quantity": 5},
+                    {"item": "CL-1", "location": "WH-STOCK", "quantity": 3},
+                    {"item": "CL-1", "location": "WH-STOCK", "quantity": 2},
                 ],
             },
         )
         self.assertEqual(load.state, "done", load.error)
+        clamp = self.xref("product.product", "CL-1")
+        self.assertEqual(self.env["stock.quant"]._get_available_quantity(clamp, self.stock), 5)
         return load
 
     def statement(self, balance_id, as_of, lines):
