@@ -8,8 +8,9 @@ commanded as the warehouse would:
   delivered twice (the second delivery has no effect), then the rest with one damaged roll,
   closed (no backorder);
 - the delivery: shipped in two packages (SSCC) with the carrier's tracking number;
-- a count that finds differences, then a full inventory snapshot: its reconciliation run
-  waits for a manager's approval in Integration > Reconciliation.
+- a count that finds two differences (a sealant less, a damaged roll more), then a full
+  inventory snapshot: its reconciliation run waits for a manager's decision on both in
+  Integration > Reconciliation.
 """
 
 import os
@@ -124,9 +125,10 @@ def run(day):
             f"{message['message_type']} {message['transfer']} #{message['sequence']}: "
             f"HTTP {statuses} -> {states.get(message['message_id'])}"
         )
-    # The warehouse's book as Odoo has it now, then a count with three real differences.
+    # The count: Odoo's book (149 rolls, 30 + 20 sealant, 1 damaged roll) but for one sealant
+    # of lot SEAL-L100 gone and one more damaged roll: two differences.
     for product, location, quantity, lot in (
-        ("FILM-500", stock, 146, None),
+        ("FILM-500", stock, 149, None),
         ("SEAL-20", stock, 29, "SEAL-L100"),
         ("SEAL-20", stock, 20, "SEAL-L200"),
         ("FILM-500", "P2-DAMAGED", 2, None),
