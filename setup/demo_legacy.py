@@ -147,6 +147,12 @@ def load_extract(day):
     day.wait(lambda: loads_done(day, load_ids), 180, "the legacy extract's initial loads")
     flows = ("item", "partner", "bom", "sale_order", "purchase_order")
     day.wait(lambda: day.settled(flows, waiting=3), 240, "the legacy extract's messages")
+    for flow in flows:
+        messages = day.read("integration.message", [("flow_id", "=", day.flows[flow])], ["state"])
+        states = sorted({m["state"] for m in messages})
+        counted = ", ".join(f"{sum(m['state'] == s for m in messages)} {s}" for s in states)
+        day.say(f"{flow:<15} {counted}")
+    day.say("3 possible duplicates wait for a review (Integration > Legacy ERP)")
 
 
 def kind(rows, wanted):
@@ -188,4 +194,13 @@ def post_trial_balance(day):
         load_id = load(day, "trial_balance", extract(day, "ledger", "trial_balance", rows))
         day.wait(lambda load_id=load_id: loads_done(day, [load_id]), 120, "the trial balance load")
         day.wait(lambda: day.settled(("trial_balance",)), 120, "the trial balance")
-        day.say(f"trial balance {period} {what}: loaded")
+        last = day.read(
+            "integration.message",
+            [("flow_id", "=", day.flows["trial_balance"])],
+            ["state"],
+            order="id desc",
+            limit=1,
+        )
+        entries = day.read("account.move", [("journal_id.code", "=", "LGCY")], ["name", "state"])
+        posted = ", ".join(f"{move['name']} ({move['state']})" for move in entries) or "none"
+        day.say(f"trial balance {period} {what}: {last[0]['state']}; entries: {posted}")
