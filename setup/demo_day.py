@@ -14,8 +14,10 @@ each waiting (over XML-RPC, as admin) until its effect is visible in Odoo:
 
 A summary (``demo_report.py``) is printed after each step and every ``SUMMARY_EVERY`` seconds
 of waiting. ``speed`` divides the pauses and the day's simulated clock; waits keep at least
-their own timeout (Odoo does not work faster). A database whose day was played (system
-parameter ``manufacturing_integration.demo_day``) is served without replaying.
+their own timeout (Odoo does not work faster). The database records the last step played
+(system parameter ``manufacturing_integration.demo_day``): a database where the day was played,
+even in part (or whose plant ran under an earlier demo), is served as it is, never replayed: the
+simulators keep no state between runs, so a step cannot be played again or resumed there.
 """
 
 import json
@@ -24,7 +26,6 @@ import socket
 import subprocess
 import time
 import xmlrpc.client
-from datetime import datetime, timezone
 
 import _suite
 import demo_freeze
@@ -183,9 +184,11 @@ def start_children(day, odoo_command):
 
 
 def play_steps(day, last_step):
-    """Steps 1..``last_step`` in order; True when all of them succeeded."""
+    """Steps 1..``last_step`` in order, each recorded in the database once played; True when
+    all of them succeeded."""
     demo_legacy.seed(day.legacy, day.state["legacy"]["products"])
-    for number, (title, step) in enumerate(STEPS[:last_step], start=1):
+    for number in range(1, last_step + 1):
+        title, step = STEPS[number - 1]
         day.step = f"step {number}"
         print(f"\n== Step {number}/{len(STEPS)}: {title}", flush=True)
         started = time.monotonic()
@@ -195,11 +198,9 @@ def play_steps(day, last_step):
             print(f"Step {number} failed: {error}", flush=True)
             day.summary()
             return False
+        day.call("ir.config_parameter", "set_param", [PLAYED_PARAMETER, str(number)])
         day.say(f"done in {time.monotonic() - started:.0f} s")
         day.summary()
-    if last_step == len(STEPS):
-        stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        day.call("ir.config_parameter", "set_param", [PLAYED_PARAMETER, stamp])
     return True
 
 
@@ -221,7 +222,7 @@ def _stop(_signum, _frame):
 
 
 def play(database, http_port, odoo_command, speed=1.0, last_step=5, serve=True):
-    """Play the day (unless played already), print its summary, then serve until Ctrl+C
+    """Play the day's steps not played yet up to ``last_step``, then serve until Ctrl+C
     (``serve``) or return 0 when every step played succeeded, else 1."""
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
@@ -231,8 +232,14 @@ def play(database, http_port, odoo_command, speed=1.0, last_step=5, serve=True):
         day.state = prepare(day)
         day.flows = day.state["legacy"]["flows"]
         start_children(day, odoo_command)
-        if day.state["played"]:
-            print(f"\nThe day was played in {database} on {day.state['played']}: serving it.")
+        played = int(day.state["played"] or 0)
+        older = not played and not all(o["fresh"] for o in day.state["mes"]["orders"].values())
+        if older or played:
+            print(
+                f"\nThe day was played in {database} up to step {5 if older else played}: "
+                "serving it as it is (--db names a new database to play the day again).",
+                flush=True,
+            )
             day.summary()
         else:
             ok = play_steps(day, last_step)

@@ -79,8 +79,10 @@ def mes_state():
     state["orders"] = {}
     for name in ("batch", "spares"):
         order = env.ref("integration_mes.demo_production_gearbox_" + name)
-        if order.mes_work_order_id:
-            state["orders"][name] = {"reference": order.mes_work_order_id.name}
+        work_order = order.mes_work_order_id
+        if work_order:
+            fresh = work_order.state == "released" and not work_order.last_sequence
+            state["orders"][name] = {"reference": work_order.name, "fresh": fresh}
     return state
 
 

@@ -24,7 +24,7 @@ class TestRehearsal(TransactionCase):
     def setUp(self):
         super().setUp()
         played = self.env["ir.config_parameter"].get_param("manufacturing_integration.demo_day")
-        self.assertTrue(played, "the day was not played on this database")
+        self.assertEqual(played, "5", "the day was not played to its end on this database")
         self.ref_ = self.env.ref
 
     def test_manufacturing(self):
