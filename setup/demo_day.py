@@ -61,6 +61,7 @@ class Day:
         self.legacy = legacy_simulator.LegacySimulator(rows_per_table=0, root=self.drop_folder)
         self.state, self.flows, self.step = {}, {}, ""
         self.odoo = None
+        self.live = True  # a summary every SUMMARY_EVERY seconds of waiting
         self._last_summary = time.monotonic()
 
     # ------------------------------------------------------------------ Odoo
@@ -124,7 +125,8 @@ class Day:
             for name, child in self.children.items():
                 if child.poll() is not None:
                     raise RuntimeError(f"{name} stopped (exit {child.returncode})")
-            if self.odoo and time.monotonic() - self._last_summary >= SUMMARY_EVERY:
+            due = time.monotonic() - self._last_summary >= SUMMARY_EVERY
+            if self.odoo and self.live and due:
                 self.summary()
             left = end - time.monotonic()
             if left <= 0:
@@ -247,6 +249,7 @@ def play(database, http_port, odoo_command, speed=1.0, last_step=5, serve=True):
         if serve:
             url = day.odoo_url.replace("127.0.0.1", "localhost") + "/odoo"
             print(f"\nOpen {url} (admin/admin): the Integration overview. Ctrl+C stops.")
+            day.live = False
             day.wait(lambda: False, float("inf"), "Ctrl+C")
     except RuntimeError as error:
         print(f"Demo stopped: {error}.", flush=True)

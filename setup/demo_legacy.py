@@ -140,10 +140,8 @@ def load_extract(day):
         ("purchase_order", extract(day, "open_orders", "purchase_order", kind(orders, "PURCHASE"))),
     ]
     load_ids = [load(day, flow, path) for flow, path in files]
-    day.say(
-        f"{len(files)} extracts of the legacy ERP dropped and loaded: "
-        + ", ".join(path.name for _flow, path in files)
-    )
+    folder = day.drop_folder / "initial"
+    day.say(f"{len(files)} extracts written into {folder}, each read by an initial load")
     day.wait(lambda: loads_done(day, load_ids), 180, "the legacy extract's initial loads")
     flows = ("item", "partner", "bom", "sale_order", "purchase_order")
     day.wait(lambda: day.settled(flows, waiting=3), 240, "the legacy extract's messages")
