@@ -9,8 +9,9 @@ beside the simulators of Plant 1's MES, Plant 2's WMS and Plant 2's legacy ERP, 
 played in five steps (``demo_day.py``) with a live summary, once per database: a database whose
 day was played is served as it is (``--db`` names a new one to play it again). Then Odoo serves
 until Ctrl+C (``--exit``: ends after the day, with status 0 when every step succeeded, else 1).
-``--no-plant`` serves Odoo alone. Odoo's log goes to ``.build/logs/demo-odoo.log``; the
-terminal shows what the day did.
+``--rehearse package.json`` plays the same day against a plant's configuration package in a
+database named for it (``demo_rehearse.py``). ``--no-plant`` serves Odoo alone. Odoo's log
+goes to ``.build/logs/demo-odoo.log``; the terminal shows what the day did.
 """
 
 import argparse
@@ -20,6 +21,7 @@ import sys
 
 import _suite
 import bootstrap
+import demo_rehearse
 
 ODOO_LOG = _suite.BUILD / "logs" / "demo-odoo.log"
 
@@ -48,6 +50,12 @@ def parse_args():
     )
     parser.add_argument(
         "--exit", action="store_true", help="exit after the day (status 0/1) instead of serving"
+    )
+    parser.add_argument(
+        "--rehearse",
+        metavar="PACKAGE",
+        help="play the day against this configuration package (demo_rehearse.py), "
+        "in a database named for it",
     )
     args = parser.parse_args()
     if args.speed <= 0:
@@ -102,7 +110,12 @@ def main():
     _suite.require_postgres()
     ODOO_LOG.parent.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("INTEGRATION_ENCRYPTION_KEYS", encryption_keys())
+    package = demo_rehearse.read_package(args.rehearse) if args.rehearse else None
+    if package:
+        args.db = demo_rehearse.database_name(args.rehearse)
     prepare_database(args.db, args.update)
+    if package:
+        demo_rehearse.import_package(args.db, args.rehearse, package)
     if args.setup_only:
         return
     print(

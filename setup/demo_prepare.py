@@ -63,7 +63,9 @@ def order_format(partner_key, what):
 
 
 def endpoint_key(endpoint, key_xmlid, url):
-    endpoint.url = url
+    """Point ``endpoint`` at its simulator (a test system: also when a rehearsed package made it
+    a production endpoint) and issue a new key; the clear key."""
+    endpoint.write({"url": url, "environment": "test"})
     return env.ref(key_xmlid)._issue()
 
 
