@@ -195,10 +195,16 @@ def post_trial_balance(day):
         last = day.read(
             "integration.message",
             [("flow_id", "=", day.flows["trial_balance"])],
-            ["state"],
+            ["state", "exception_id"],
             order="id desc",
             limit=1,
         )
         entries = day.read("account.move", [("journal_id.code", "=", "LGCY")], ["name", "state"])
         posted = ", ".join(f"{move['name']} ({move['state']})" for move in entries) or "none"
         day.say(f"trial balance {period} {what}: {last[0]['state']}; entries: {posted}")
+    if last[0]["state"] != "done":
+        raise RuntimeError(
+            f"the corrected trial balance was not posted: see {last[0]['exception_id'][1]}"
+            if last[0]["exception_id"]
+            else "the corrected trial balance was not posted"
+        )
