@@ -20,6 +20,7 @@ import tempfile
 import time
 
 import _suite
+import bench_server
 import bootstrap
 import legacy_simulator
 
@@ -92,19 +93,8 @@ def main():
     extract = legacy_simulator.write_extract(root, "items", rows, "full", subfolder="initial")
     size_mb = os.path.getsize(extract) / 1024 / 1024
     database = f"bench_initial_load_{time.strftime('%Y%m%d_%H%M%S')}"
-    print(f"Installing integration_core in {database}...", flush=True)
-    install = _suite.odoo_command(
-        "-d",
-        database,
-        "-i",
-        "integration_core",
-        "--without-demo=all",
-        "--stop-after-init",
-        f"--http-port={_suite.free_port()}",
-        "--log-level=warn",
-    )
     try:
-        subprocess.run(install, check=True, stdout=subprocess.DEVNULL)
+        bench_server.create_database(database, _suite.addons_path(), "integration_core")
         code = MEASURE.format(root=root, extract=str(extract), batch=args.batch)
         shell = _suite.odoo_command("shell", "-d", database, "--log-level=warn")
         result = subprocess.run(
@@ -125,8 +115,7 @@ def main():
             print(result.stdout[-2000:], result.stderr[-4000:])
     finally:
         shutil.rmtree(root, ignore_errors=True)
-        if not args.keep:
-            subprocess.run(["dropdb", "--if-exists", database], check=False)
+        bench_server.drop_database(database, keep=args.keep)
 
 
 if __name__ == "__main__":

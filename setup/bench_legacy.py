@@ -28,11 +28,10 @@ import io
 import json
 import os
 import random
-import subprocess
-import sys
 import time
 
 import _suite
+import bench_server
 import bootstrap
 
 MODULES = "integration_legacy_erp"
@@ -190,30 +189,6 @@ def child_import(database, size):
 
 
 # ---------------------------------------------------------------------- the benchmark
-def _child(*arguments):
-    command = [sys.executable, __file__, "--child", *map(str, arguments)]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode:
-        sys.stderr.write(result.stdout[-2000:] + result.stderr[-4000:])
-        raise SystemExit(f"{' '.join(map(str, arguments))} failed")
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def _create_database(database):
-    print(f"Creating {database} with {MODULES} ...", flush=True)
-    command = _suite.odoo_command(
-        "-d",
-        database,
-        "-i",
-        MODULES,
-        "--without-demo=all",
-        "--stop-after-init",
-        "--log-level=warn",
-        "--max-cron-threads=0",
-    )
-    subprocess.run(command, check=True)
-
-
 def _print_table(rows):
     print()
     print(
@@ -248,25 +223,22 @@ def main():
     database = f"bench_legacy_{time.strftime('%Y%m%d_%H%M%S')}"
     rows = []
     try:
-        _create_database(database)
+        bench_server.create_database(database, _suite.addons_path(), MODULES)
         for size in (int(size) for size in args.sizes.split(",")):
             print(f"Measuring {size:,} items through the suite ...", flush=True)
-            suite = _child("suite", database, size, args.time_budget)
+            suite = bench_server.run_child(__file__, "suite", database, size, args.time_budget)
             done = suite["states"].get("done", 0)
             total = suite["enqueue_s"] + suite["process_s"]
             rows.append((size, "suite: enqueue", suite["enqueue_s"], size, suite))
             rows.append((size, "suite: enqueue + process", total, done, suite))
             print(f"  states {suite['states']}", flush=True)
             print(f"Measuring {size:,} items through base_import ...", flush=True)
-            imported = _child("import", database, size, 0)
+            imported = bench_server.run_child(__file__, "import", database, size, 0)
             rows.append(
                 (size, "Odoo CSV import (base_import)", imported["import_s"], size, imported)
             )
     finally:
-        if args.keep:
-            print(f"Kept {database}.")
-        else:
-            subprocess.run(["dropdb", "--if-exists", "--force", database], check=False)
+        bench_server.drop_database(database, keep=args.keep)
         _print_table(rows)
 
 

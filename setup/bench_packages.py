@@ -17,6 +17,7 @@ import subprocess
 import time
 
 import _suite
+import bench_server
 import bootstrap
 
 MEASURE = """
@@ -83,19 +84,8 @@ def main():
     _suite.ensure_requirements()
     _suite.require_postgres()
     database = f"bench_packages_{time.strftime('%Y%m%d_%H%M%S')}"
-    print(f"Installing integration_core in {database}...", flush=True)
-    install = _suite.odoo_command(
-        "-d",
-        database,
-        "-i",
-        "integration_core",
-        "--without-demo=all",
-        "--stop-after-init",
-        f"--http-port={_suite.free_port()}",
-        "--log-level=warn",
-    )
     try:
-        subprocess.run(install, check=True, stdout=subprocess.DEVNULL)
+        bench_server.create_database(database, _suite.addons_path(), "integration_core")
         code = MEASURE.format(endpoints=args.endpoints, flows=args.flows, lines=args.lines)
         shell = _suite.odoo_command("shell", "-d", database, "--log-level=warn")
         # Odoo finds its shell command only with --addons-path first: odoo_command puts it there.
@@ -111,8 +101,7 @@ def main():
                 _tag, name, value = line.split()
                 print(f"  {name:24} {value}")
     finally:
-        if not args.keep:
-            subprocess.run(["dropdb", "--if-exists", database], check=False)
+        bench_server.drop_database(database, keep=args.keep)
 
 
 if __name__ == "__main__":

@@ -26,11 +26,10 @@ Usage: python3 setup/bench_reconciliation.py [--sizes 10000,100000] [--chunk-lin
 import argparse
 import json
 import os
-import subprocess
-import sys
 import time
 
 import _suite
+import bench_server
 import bootstrap
 
 REFERENCE_MODULES = "integration_core,integration_kit_example"
@@ -201,30 +200,8 @@ def child_measure(database, code, trace):
 
 
 # ---------------------------------------------------------------------- the benchmark
-def run_child(*arguments, script=__file__):
-    """Run ``script --child arguments`` and return the JSON its last line prints."""
-    command = [sys.executable, script, "--child", *map(str, arguments)]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode:
-        sys.stderr.write(result.stdout[-2000:] + result.stderr[-4000:])
-        raise SystemExit(f"{' '.join(map(str, arguments[:1] + arguments[2:]))} failed")
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 def create_database(database, modules=REFERENCE_MODULES):
-    print(f"Creating {database} with {modules} ...", flush=True)
-    command = _suite.odoo_command(
-        "-d",
-        database,
-        "-i",
-        modules,
-        "--without-demo=all",
-        "--stop-after-init",
-        "--log-level=warn",
-        "--max-cron-threads=0",
-        with_test_addons=True,
-    )
-    subprocess.run(command, check=True)
+    bench_server.create_database(database, _suite.addons_path(with_test_addons=True), modules)
 
 
 def measure(database, size, side, chunk_lines, script=__file__, trace=True):
@@ -234,8 +211,8 @@ def measure(database, size, side, chunk_lines, script=__file__, trace=True):
     figures = {}
     for tag in ("time", "trace") if trace else ("time",):
         code = f"B{size}_{side}_{tag}"
-        setup = run_child("setup", database, code, size, side, chunk_lines, script=script)
-        measured = run_child("measure", database, code, size, side, tag, script=script)
+        setup = bench_server.run_child(script, "setup", database, code, size, side, chunk_lines)
+        measured = bench_server.run_child(script, "measure", database, code, size, side, tag)
         if tag == "time":
             figures = dict(measured, chunks=setup["chunks"])
         else:
@@ -289,10 +266,7 @@ def main():
                 print(f"Measuring {size:,} lines, Odoo's side as {side} ...", flush=True)
                 rows.append((size, side, measure(database, size, side, args.chunk_lines)))
     finally:
-        if args.keep:
-            print(f"Kept {database}.")
-        else:
-            subprocess.run(["dropdb", "--if-exists", "--force", database], check=False)
+        bench_server.drop_database(database, keep=args.keep)
         print_table(rows, args.chunk_lines)
 
 

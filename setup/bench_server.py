@@ -6,12 +6,14 @@ is sampled from the process tree (PSS when the kernel gives it, else RSS) so a p
 covers prefork workers too.
 """
 
+import json
 import os
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from pathlib import Path
 
 import _suite
 import psutil
@@ -177,9 +179,24 @@ def create_database(database, addons_path, modules):
     subprocess.run(command, check=True)
 
 
-def drop_database(database):
+def drop_database(database, keep=False):
+    """Drop ``database``, or say it is kept (a benchmark's ``--keep``)."""
+    if keep:
+        print(f"Kept {database}.", flush=True)
+        return
     subprocess.run(["dropdb", "--if-exists", "--force", database], check=False)
     print(f"Dropped {database}.", flush=True)
+
+
+def run_child(script, *arguments):
+    """Run ``script --child arguments`` in a new Python; return the JSON its last line prints
+    (a measure in its own process: its memory figures are its own)."""
+    command = [sys.executable, script, "--child", *map(str, arguments)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode:
+        sys.stderr.write(result.stdout[-2000:] + result.stderr[-4000:])
+        raise SystemExit(f"{Path(script).name} --child {arguments[0]} failed")
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def wait_until(condition, timeout, interval=0.05):

@@ -24,8 +24,6 @@ Usage: python3 setup/bench_wms.py [--count 200] [--keep]
 import argparse
 import json
 import os
-import subprocess
-import sys
 import time
 
 import _suite
@@ -176,15 +174,6 @@ def child_anchor(database, count):
         print(json.dumps({"seconds": seconds, "done": done, "total": len(pickings)}))
 
 
-def _child(*arguments):
-    command = [sys.executable, __file__, "--child", *map(str, arguments)]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode:
-        sys.stderr.write(result.stdout[-2000:] + result.stderr[-4000:])
-        raise SystemExit(f"{arguments[0]} failed")
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 # ---------------------------------------------------------------------- measures
 def _done(database, ids):
     connection = psycopg2.connect(dbname=database)
@@ -199,7 +188,7 @@ def _done(database, ids):
 
 
 def measure_queue(database, count, workers):
-    ids = _child("queue", database, count)["pickings"]
+    ids = bench_server.run_child(__file__, "queue", database, count)["pickings"]
     port = _suite.free_port()
     addons = bench_server.suite_addons_path()
     with bench_server.OdooServer(database, port, addons, cron_workers=workers) as server:
@@ -237,7 +226,10 @@ def main():
             figures = measure_queue(database, args.count, workers)
             rows.append((f"queue, {workers} cron worker(s)", figures))
         rows.append(
-            ("anchor: ORM script, 1 transaction each", _child("anchor", database, args.count))
+            (
+                "anchor: ORM script, 1 transaction each",
+                bench_server.run_child(__file__, "anchor", database, args.count),
+            )
         )
         print(f"\nLoad average: {os.getloadavg()[0]:.2f} (cores: {os.cpu_count()})")
         print(f"{args.count} receipt and {args.count} shipment confirmations per measure")
@@ -248,8 +240,7 @@ def main():
             retries = figures.get("retries", "-")
             print(f"{name:42} {figures['seconds']:8.1f} {applied:8d} {rate:11.1f} {retries:>8}")
     finally:
-        if not args.keep:
-            bench_server.drop_database(database)
+        bench_server.drop_database(database, keep=args.keep)
 
 
 if __name__ == "__main__":

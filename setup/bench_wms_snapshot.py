@@ -29,6 +29,7 @@ import time
 
 import _suite
 import bench_reconciliation
+import bench_server
 import bootstrap
 
 MODULES = "integration_wms"
@@ -224,10 +225,7 @@ def main():
             )
             rows.append((size, SIDE, figures))
     finally:
-        if args.keep:
-            print(f"Kept {database}.")
-        else:
-            subprocess.run(["dropdb", "--if-exists", "--force", database], check=False)
+        bench_server.drop_database(database, keep=args.keep)
         bench_reconciliation.print_table(rows, args.chunk_lines, "WMS inventory snapshots")
 
 

@@ -35,9 +35,12 @@ import os
 import sys
 import threading
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+# The HTTP server is integration_core's simulator kit (plain Python, no Odoo).
+sys.path.append(str(Path(__file__).resolve().parents[1] / "integration_core"))
+from simulator_kit import JsonHandler, LoopbackServer
 
 TABLES = {
     "items": ("ITEMNO", ["ITEMNO", "DESCR", "UOM", "ITEMGRP", "EAN", "WEIGHT", "PRICE"]),
@@ -205,31 +208,17 @@ class LegacyData:
 
 
 # ---------------------------------------------------------------------------------- server
-class LegacySimulator:
+class LegacySimulator(LoopbackServer):
     """The REST API and receiver on 127.0.0.1; ``with LegacySimulator() as legacy: ...``."""
 
     def __init__(self, port=0, rows_per_table=20, throttle_every=0, root=None):
+        super().__init__(_Handler, "127.0.0.1", port)
         self.data = LegacyData(rows_per_table)
         self.root = Path(root) if root else None
         self.throttle_every = throttle_every
         self.throttled = []  # Retry-After values of the next requests to refuse
         self.requests = []  # (method, path) of every request, in order
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
-        self._thread = None
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def start(self):
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self):
-        self._server.shutdown()
-        self._server.server_close()
 
     def __enter__(self):
         return self.start()
@@ -326,30 +315,16 @@ class LegacySimulator:
         return {"items": chunk, "next": following, "total": len(rows)}
 
 
-def _handler(simulator):
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
+class _Handler(JsonHandler):
+    ensure_ascii = False  # the legacy data speaks German and French: Ø, ü, è as they are
 
-        def _answer(self, status, body, headers=None):
-            data = json.dumps(body, ensure_ascii=False).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
+    def do_GET(self):
+        self._reply(*self.simulator.answer_get(self.path))
 
-        def do_GET(self):
-            self._answer(*simulator.answer_get(self.path))
-
-        def do_POST(self):
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            self._answer(*simulator.answer_post(self.path, body, self.headers))
-
-    return Handler
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        self._reply(*self.simulator.answer_post(self.path, body, self.headers))
 
 
 # ---------------------------------------------------------------------------------- command line

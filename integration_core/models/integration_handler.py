@@ -69,6 +69,18 @@ class IntegrationHandler(models.AbstractModel):
         return record
 
     @api.model
+    def _require(self, endpoint, model, code, domain=None):
+        """The record ``code`` names at ``endpoint`` (the core's record lookup); an unknown
+        code parks the message until the record is known."""
+        return self.env["integration.record.lookup"]._require(endpoint, model, code, domain)
+
+    @api.model
+    def _require_many(self, endpoint, model, codes, domain=None):
+        """``{code: record}`` of every code (one lookup for all); the first unknown one parks
+        the message until it is known."""
+        return self.env["integration.record.lookup"]._require_many(endpoint, model, codes, domain)
+
+    @api.model
     def _prepare_outbound(self, message):
         """Build the request for an outbound ``message``.
 

@@ -9,43 +9,17 @@ class IntegrationPackageSectionAlertRule(models.AbstractModel):
     responsible user and group are both missing here is skipped: nobody would be told."""
 
     _name = "integration.package.section.alert.rule"
-    _inherit = "integration.package.section"
+    _inherit = ["integration.package.section.watcher", "integration.package.section"]
     _description = "Integration Package Section: Alert Rules"
     _package_section = "alert_rules"
     _package_label = "Alert rule"
     _package_model = "integration.alert.rule"
     _package_sequence = 60
     _package_key = ("endpoint", "flow", "name")
+    _package_orphan_reason = "what it watches is not imported"
 
     def _package_fields(self, source):
         return ["condition", "threshold", "window_minutes", "min_attempts", "user_id", "group_id"]
-
-    def _package_records(self, scope):
-        return self.env[self._package_model].search(
-            ["|", ("flow_id", "in", scope.flows.ids), ("endpoint_id", "in", scope.endpoints.ids)]
-        )
-
-    def _package_key_values(self, record):
-        return {
-            "endpoint": (record.flow_id.endpoint_id or record.endpoint_id).code,
-            "flow": record.flow_id.code or None,
-            "name": record.name,
-        }
-
-    def _package_watched(self, item, target):
-        """The flow or endpoint the rule watches here, and its field."""
-        if item["flow"]:
-            return target.get("flows", (item["endpoint"], item["flow"])), "flow_id"
-        return target.get("endpoints", (item["endpoint"],)), "endpoint_id"
-
-    def _package_find(self, item, target):
-        Rule = self.env[self._package_model]
-        watched, field = self._package_watched(item, target)
-        if watched is None:
-            return None, "what it watches is not imported"
-        if not watched:
-            return Rule, None
-        return Rule.search([(field, "=", watched.id), ("name", "=", item["name"])], limit=1), None
 
     def _package_plan_item(self, item, target):
         change = super()._package_plan_item(item, target)
@@ -57,5 +31,4 @@ class IntegrationPackageSectionAlertRule(models.AbstractModel):
         return change
 
     def _package_parent_values(self, item, target):
-        watched, field = self._package_watched(item, target)
-        return {field: watched.id, "name": item["name"]}
+        return {**super()._package_parent_values(item, target), "name": item["name"]}

@@ -3,7 +3,7 @@
 from odoo import api, models
 from odoo.tools import escape_psql
 
-from ..lib.errors import AmbiguousCode
+from ..lib.errors import AmbiguousCode, MissingReference
 
 # The one documented field an external code is matched against when it has no cross-reference.
 LOOKUP_FIELDS = {
@@ -97,6 +97,27 @@ class IntegrationRecordLookup(models.AbstractModel):
         # Reading a field of one record reads it for all of them (one query, not one each).
         together = [record.id for record in found.values()]
         return {code: record.with_prefetch(together) for code, record in found.items()}
+
+    @api.model
+    def _require(self, endpoint, model, code, domain=None):
+        """The record ``code`` names at ``endpoint`` (as ``_find``); an unknown code raises
+        ``MissingReference``: the message waits until the record is known."""
+        record = self._find(endpoint, model, code, domain=domain)
+        if not record:
+            raise MissingReference(model, code)
+        return record
+
+    @api.model
+    def _require_many(self, endpoint, model, codes, domain=None):
+        """``{code: record}`` of every code (as ``_find_many``: keys without surrounding
+        spaces); the first unknown code (in sorted order) raises ``MissingReference``: the
+        message waits until it is known."""
+        found = self._find_many(endpoint, model, codes, domain=domain)
+        wanted = {code.strip() if isinstance(code, str) else code for code in codes}
+        missing = sorted(str(code) for code in wanted - set(found))
+        if missing:
+            raise MissingReference(model, missing[0])
+        return found
 
     @api.model
     def _code_of(self, endpoint, record):

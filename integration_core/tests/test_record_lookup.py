@@ -1,6 +1,6 @@
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.integration_core.lib.errors import AmbiguousCode
+from odoo.addons.integration_core.lib.errors import AmbiguousCode, MissingReference
 from odoo.addons.integration_core.tools.mapping_resolvers import OdooResolvers
 
 
@@ -61,6 +61,18 @@ class TestRecordLookup(TransactionCase):
         self.env["res.partner"].create({"name": "Twin", "ref": "ACME-1"})
         with self.assertRaisesRegex(AmbiguousCode, "names 2 records"):
             self.Lookup._find_many(self.endpoint, "res.partner", ["ACME-1"])
+
+    def test_required_codes_park_the_message_on_the_first_unknown_one(self):
+        """What handlers call: every code found, or the message waits for its master data."""
+        found = self.Lookup._require_many(self.endpoint, "res.partner", [" LINK-9 ", "acme-1"])
+        self.assertEqual(found, {"LINK-9": self.linked, "acme-1": self.exact})
+        with self.assertRaises(MissingReference) as missing:
+            self.Lookup._require_many(self.endpoint, "res.partner", ["zz-9", "acme-1", "nobody"])
+        self.assertEqual(missing.exception.category, "missing_master_data")
+        self.assertIn("nobody", str(missing.exception))
+        self.assertEqual(self.Lookup._require(self.endpoint, "res.partner", "ACME-1"), self.upper)
+        with self.assertRaises(MissingReference):
+            self.Lookup._require(self.endpoint, "res.partner", "nobody")
 
     def test_records_found_together_are_read_together(self):
         """A message of thousands of lines reads its records' fields in one query, not one

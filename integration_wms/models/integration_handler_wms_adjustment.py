@@ -31,7 +31,9 @@ class IntegrationHandlerWmsAdjustment(models.AbstractModel):
         endpoint = message.endpoint_id
         Transfer = self.env["integration.wms.transfer"]
         product = Transfer._products(endpoint, [data])[data["product"]]
-        location = Transfer._found(endpoint, "stock.location", {data["location"]})[data["location"]]
+        location = self._require_many(endpoint, "stock.location", {data["location"]})[
+            data["location"]
+        ]
         subject = _("Stock adjustment %s", data["adjustment_id"] or data["message_id"])
         problems = []
         if location.usage != "internal":

@@ -49,7 +49,7 @@ class IntegrationHandlerWmsShipment(models.AbstractModel):
         Transfer = self.env["integration.wms.transfer"]
         products = Transfer._products(endpoint, data["lines"])
         lots = self._lots(endpoint, data["lines"], products)
-        locations = Transfer._found(
+        locations = self._require_many(
             endpoint, "stock.location", {line["location"] for line in data["lines"]} - {None}
         )
         problems, lines, shipped = [], [], {}
@@ -107,7 +107,7 @@ class IntegrationHandlerWmsShipment(models.AbstractModel):
                 names.setdefault(product, set()).add(line["lot"])
         found = {}
         for product, product_lots in names.items():
-            lots = self.env["integration.wms.transfer"]._found(
+            lots = self._require_many(
                 endpoint, "stock.lot", product_lots, domain=[("product_id", "=", product.id)]
             )
             found.update({(product.id, name): lot for name, lot in lots.items()})

@@ -55,14 +55,15 @@ class IntegrationHandlerWmsSnapshot(models.AbstractModel):
     def _rows(self, endpoint, warehouse_code, lines):
         """The engine's rows of ``lines``: codes found (or the message parks), quantities in
         the product's unit, keyed ``product:location:lot``."""
-        Lookup = self.env["integration.record.lookup"]
-        warehouse = Lookup._find(endpoint, "stock.warehouse", warehouse_code)
-        if not warehouse:
-            raise MissingReference("stock.warehouse", warehouse_code)
-        products = self._found(endpoint, "product.product", {line["product"] for line in lines})
-        locations = self._found(endpoint, "stock.location", {line["location"] for line in lines})
+        warehouse = self._require(endpoint, "stock.warehouse", warehouse_code)
+        products = self._require_many(
+            endpoint, "product.product", {line["product"] for line in lines}
+        )
+        locations = self._require_many(
+            endpoint, "stock.location", {line["location"] for line in lines}
+        )
         lots = self._lots(endpoint, lines, products)
-        units = self._found(endpoint, "uom.uom", {line["unit"] for line in lines} - {None})
+        units = self._require_many(endpoint, "uom.uom", {line["unit"] for line in lines} - {None})
         problems = []
         rows = []
         for number, line in enumerate(lines, start=1):
@@ -119,15 +120,6 @@ class IntegrationHandlerWmsSnapshot(models.AbstractModel):
         if problems:
             raise InvalidMessage(problems)
         return rows
-
-    @api.model
-    def _found(self, endpoint, model, codes):
-        """``{code: record}`` of every code; the first one unknown parks the message."""
-        found = self.env["integration.record.lookup"]._find_many(endpoint, model, codes)
-        missing = sorted(set(codes) - set(found))
-        if missing:
-            raise MissingReference(model, missing[0])
-        return found
 
     @api.model
     def _lots(self, endpoint, lines, products):

@@ -63,26 +63,19 @@ class IntegrationWmsTransfer(models.AbstractModel):
         return picking
 
     @api.model
-    def _found(self, endpoint, model, codes, domain=None):
-        """``{code: record}`` of every code; the first one unknown parks the message."""
-        found = self.env["integration.record.lookup"]._find_many(
-            endpoint, model, codes, domain=domain
-        )
-        missing = sorted(set(codes) - set(found))
-        if missing:
-            raise MissingReference(model, missing[0])
-        return found
-
-    @api.model
     def _products(self, endpoint, lines):
-        return self._found(endpoint, "product.product", {line["product"] for line in lines})
+        return self.env["integration.record.lookup"]._require_many(
+            endpoint, "product.product", {line["product"] for line in lines}
+        )
 
     @api.model
     def _quantity(self, endpoint, quantity, unit_code, product, uom, problems, where):
         """``quantity`` in ``unit_code`` (default: ``uom``) converted to ``uom``."""
         if not unit_code:
             return quantity
-        unit = self._found(endpoint, "uom.uom", {unit_code})[unit_code]
+        unit = self.env["integration.record.lookup"]._require_many(
+            endpoint, "uom.uom", {unit_code}
+        )[unit_code]
         if unit.category_id != uom.category_id:
             problems.append(
                 _(

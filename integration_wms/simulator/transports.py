@@ -1,4 +1,5 @@
-"""How the simulated WMS exchanges messages with Odoo: HTTP API, RabbitMQ or a drop folder."""
+"""How the simulated WMS exchanges messages with Odoo: HTTP API and RabbitMQ (integration_core's
+simulator kit) or a drop folder."""
 
 import csv
 import io
@@ -6,7 +7,7 @@ import json
 import os
 from pathlib import Path
 
-import requests
+from . import kit
 
 CSV_TYPES = ("receipt.confirmation", "shipment.confirmation", "stock.adjustment")
 CSV_COLUMNS = (
@@ -37,54 +38,8 @@ CSV_COLUMNS = (
 HEAD = CSV_COLUMNS[:10]
 
 
-class HttpSender:
-    """``POST /integration/v1/<endpoint>/<message type>`` with a Bearer API key."""
-
-    def __init__(self, odoo_url, endpoint, api_key, timeout=30):
-        self.base = odoo_url.rstrip("/")
-        self.endpoint = endpoint
-        self.api_key = api_key
-        self.timeout = timeout
-
-    def send(self, message):
-        response = requests.post(
-            f"{self.base}/integration/v1/{self.endpoint}/{message['message_type']}",
-            json=message,
-            headers={"Authorization": f"Bearer {self.api_key}"},
-            timeout=self.timeout,
-        )
-        return {"status": response.status_code, "body": response.json()}
-
-
-class AmqpSender:
-    """Persistent messages with publisher confirms; the flow is the message ``type``."""
-
-    def __init__(self, url, exchange):
-        self.url = url
-        self.exchange = exchange
-
-    def send(self, message):
-        import pika  # noqa: PLC0415 - only the AMQP mode needs the broker client
-
-        connection = pika.BlockingConnection(pika.URLParameters(self.url))
-        try:
-            channel = connection.channel()
-            channel.confirm_delivery()
-            channel.basic_publish(
-                self.exchange,
-                message["message_type"],
-                json.dumps(message).encode(),
-                pika.BasicProperties(
-                    delivery_mode=2,
-                    content_type="application/json",
-                    message_id=message["message_id"],
-                    type=message["message_type"],
-                ),
-                mandatory=True,
-            )
-        finally:
-            connection.close()
-        return {"status": "published"}
+HttpSender = kit.HttpSender
+AmqpSender = kit.AmqpSender
 
 
 class FileSender:
@@ -136,30 +91,8 @@ def to_csv(message):
     return out.getvalue()
 
 
-class AmqpOrderReader:
+class AmqpOrderReader(kit.AmqpReader):
     """Takes the transfer orders Odoo published to ``queue`` and hands them to the WMS."""
-
-    def __init__(self, url, queue):
-        self.url = url
-        self.queue = queue
-
-    def drain(self, simulator):
-        """Receive every waiting message (ack after recording it); return how many."""
-        import pika  # noqa: PLC0415 - only the AMQP mode needs the broker client
-
-        connection = pika.BlockingConnection(pika.URLParameters(self.url))
-        taken = 0
-        try:
-            channel = connection.channel()
-            while True:
-                method, _properties, body = channel.basic_get(self.queue)
-                if method is None:
-                    return taken
-                simulator.take(json.loads(body), method.routing_key)
-                channel.basic_ack(method.delivery_tag)
-                taken += 1
-        finally:
-            connection.close()
 
 
 class FileOrderReader:
