@@ -5,7 +5,7 @@ demo's drop folder as its root) holds the plant's tables (items, partners, BOM l
 orders, a ledger) and writes them as the legacy ERP does: Windows-1252 flat files, ``;``
 between columns, decimal comma. Odoo reads each file through an *initial load* on the
 ``PLANT2_ERP`` flow that has the matching flat file format (``legacy_file_formats.xml``; the
-open orders' two formats are made by ``demo_day.py``'s preparation):
+open orders of both kinds through the flow ``sale_order``, their ``KIND`` telling which):
 
 - step 1 (``load_extract``): eight items and three that look like products Odoo already has
   (the same reference written another way, a very similar name in the same category: they
@@ -54,8 +54,6 @@ LEDGER = [
     ("1600", "Payables", 0.0, 9800.0),
     ("2000", "Equity", 0.0, 50550.0),
 ]
-# What each step's loads put in the flows: (flow code, file format it reads).
-FLOWS = ("item", "partner", "bom", "sale_order", "purchase_order", "trial_balance")
 
 
 def item_rows(near_duplicates):
@@ -131,19 +129,17 @@ def loads_done(day, load_ids):
 
 def load_extract(day):
     """Step 1: the legacy extract, loaded; possible duplicates wait for a review."""
-    orders = day.legacy.data.changed_since("open_orders")
     files = [
         ("item", extract(day, "items", "item")),
         ("partner", extract(day, "partners", "partner")),
         ("bom", extract(day, "bom_lines", "bom")),
-        ("sale_order", extract(day, "open_orders", "sale_order", kind(orders, "SALE"))),
-        ("purchase_order", extract(day, "open_orders", "purchase_order", kind(orders, "PURCHASE"))),
+        ("sale_order", extract(day, "open_orders", "sale_order")),  # sales and purchases
     ]
     load_ids = [load(day, flow, path) for flow, path in files]
     folder = day.drop_folder / "initial"
     day.say(f"{len(files)} extracts written into {folder}, each read by an initial load")
     day.wait(lambda: loads_done(day, load_ids), 180, "the legacy extract's initial loads")
-    flows = ("item", "partner", "bom", "sale_order", "purchase_order")
+    flows = ("item", "partner", "bom", "sale_order")
     day.wait(lambda: day.settled(flows, waiting=3), 240, "the legacy extract's messages")
     for flow in flows:
         messages = day.read("integration.message", [("flow_id", "=", day.flows[flow])], ["state"])
@@ -151,10 +147,6 @@ def load_extract(day):
         counted = ", ".join(f"{sum(m['state'] == s for m in messages)} {s}" for s in states)
         day.say(f"{flow:<15} {counted}")
     day.say("3 possible duplicates wait for a review (Integration > Legacy ERP)")
-
-
-def kind(rows, wanted):
-    return [row for row in rows if row["KIND"] == wanted]
 
 
 def change_items(day):

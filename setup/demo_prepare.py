@@ -4,8 +4,8 @@
 Points PLANT1_MES and PLANT2_WMS at their simulators and issues each a new API key (only the
 hash is stored; the clear key is printed for the simulator's environment), issues a key for the
 README's curl call, gives PLANT2_ERP the drop folder its extracts are loaded from, sets the flat
-file format of each legacy flow (the open orders' two formats are made here: the connector ships
-items, BOM lines, partners and trial balance), and lands admin on Integration after login.
+file format the connector ships on each legacy flow that reads one (open orders of both kinds
+through ``sale_order``), and lands admin on Integration after login.
 Prints one line ``DEMO_DAY <json>``.
 """
 
@@ -14,52 +14,13 @@ from pathlib import Path
 
 from odoo.tools.misc import file_path
 
-ORDER_COLUMNS = [
-    ("ORDERNO", "order", "text", True, True),
-    ("PARTNO", None, "text", True, True),
-    ("STATUS", "status", "text", True, True),
-    ("ITEMNO", "item", "text", True, False),
-    ("QTY", "quantity", "decimal", True, False),
-    ("PRICE", "price_unit", "decimal", False, False),
-]
 LEGACY_FORMATS = {
     "item": "integration_legacy_erp.file_format_legacy_items",
     "partner": "integration_legacy_erp.file_format_legacy_partners",
     "bom": "integration_legacy_erp.file_format_legacy_bom_lines",
     "trial_balance": "integration_legacy_erp.file_format_legacy_trial_balance",
+    "sale_order": "integration_legacy_erp.file_format_legacy_open_orders",  # both kinds
 }
-
-
-def order_format(partner_key, what):
-    """The flat format of the legacy open-order lines of one kind, grouped by order."""
-    name = f"Legacy extract: open {what} orders"
-    formats = env["integration.file.format"]
-    found = formats.search([("name", "=", name)], limit=1)
-    if found:
-        return found
-    columns = [
-        {
-            "sequence": 10 * number,
-            "source": source,
-            "key": key or partner_key,
-            "value_type": kind,
-            "required": required,
-            "on_group": on_group,
-        }
-        for number, (source, key, kind, required, on_group) in enumerate(ORDER_COLUMNS, start=1)
-    ]
-    return formats.create(
-        {
-            "name": name,
-            "encoding": "cp1252",
-            "delimiter": ";",
-            "decimal_comma": True,
-            "row_policy": "good_rows",
-            "group_by": "ORDERNO",
-            "lines_key": "lines",
-            "column_ids": [(0, 0, column) for column in columns],
-        }
-    )
 
 
 def endpoint_key(endpoint, key_xmlid, url):
@@ -107,8 +68,6 @@ def legacy_state():
     by_code = {flow.code: flow for flow in flows}
     for code, xmlid in LEGACY_FORMATS.items():
         by_code[code].file_format_id = env.ref(xmlid)
-    by_code["sale_order"].file_format_id = order_format("customer", "sales")
-    by_code["purchase_order"].file_format_id = order_format("vendor", "purchase")
     bom_map = file_path("integration_legacy_erp/data/payload_maps/file_bom.json")
     by_code["bom"].payload_map = Path(bom_map).read_text()
     products = env["product.product"].search(
