@@ -133,7 +133,10 @@ def main():
         f"--logfile={ODOO_LOG}",
     )
     if args.no_plant:
-        return subprocess.run(command, check=False).returncode
+        try:
+            return subprocess.run(command, check=False).returncode
+        except KeyboardInterrupt:  # Ctrl+C reached Odoo too: it stops by itself
+            return 0
     import demo_day  # noqa: PLC0415 - needs requests, there only after bootstrap.ensure()
 
     return demo_day.play(args.db, args.port, command, args.speed, args.steps, serve=not args.exit)
