@@ -72,7 +72,7 @@ def prepare_database(database, update):
         print(f"Reusing database {database} (the suite is installed).", flush=True)
         return
     if state == "installed":
-        # -u of the umbrella alone would upgrade it and what depends on it, not the four
+        # -u of the umbrella alone would upgrade it and what depends on it, not the five
         # addons it depends on: name all six.
         action, what = ("-u", "Upgrading every suite addon in")
     else:
