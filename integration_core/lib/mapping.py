@@ -34,7 +34,8 @@ Rules an integration engineer can rely on:
 - **children**: the line's source is a list; each item (an object) goes through the nested
   spec, giving a list of value dicts (Odoo one2many commands are the caller's job). ``null``
   gives ``[]``. Issue paths carry the index: ``lines.3.qty``.
-- **targets** may be dotted too (``header.item.code``) to build nested payloads (outbound).
+- **targets** may be dotted too (``header.item.code``) to build nested payloads; a part made of
+  ASCII digits builds a list item (``lines.0.item``: a flat row as an order of one line).
 - **direction** ``"inbound"`` (payload -> Odoo values) or ``"outbound"`` (a record flattened to
   a dict by the caller, empty fields as None -> payload): outbound, ``value_map`` and ``xref``
   call the reverse resolvers, and ``date``/``datetime`` format instead of parse.
@@ -417,13 +418,44 @@ class _Evaluation:
             self.assign(values, line, path, rows)
 
     def assign(self, values, line, path, value):
-        *parents, key = line.target.split(".")
-        for parent in parents:
-            values = values.setdefault(parent, {})
-            if not isinstance(values, dict):
+        parts = line.target.split(".")
+        *parents, key = parts
+        node = values
+        for index, parent in enumerate(parents):
+            node = _container(node, parent, [] if parts[index + 1].isdigit() else {})
+            if node is None:
                 break
-        if not isinstance(values, dict) or key in values:
+        if node is None or _slot(node, key) is not ABSENT:
             message = f"target {line.target!r} is already set by another line"
             self.issue(path, line.target, "target_conflict", message, value)
             return
-        values[key] = value
+        if isinstance(node, list):
+            node.extend([None] * (int(key) + 1 - len(node)))
+            node[int(key)] = value
+        else:
+            node[key] = value
+
+
+def _slot(node, key):
+    """What ``node`` (a dict, or a list for a digit ``key``) holds at ``key``: ABSENT if
+    nothing; None when ``node`` cannot hold ``key``."""
+    if isinstance(node, list):
+        if not key.isdigit():
+            return None
+        index = int(key)
+        return node[index] if index < len(node) and node[index] is not None else ABSENT
+    return node.get(key, ABSENT) if isinstance(node, dict) else None
+
+
+def _container(node, key, empty):
+    """The dict or list at ``key`` of ``node``, made from ``empty`` when absent; None when
+    something else is there (a target conflict)."""
+    found = _slot(node, key)
+    if found is ABSENT:
+        if isinstance(node, list):
+            node.extend([None] * (int(key) + 1 - len(node)))
+            node[int(key)] = empty
+        else:
+            node[key] = empty
+        return empty
+    return found if isinstance(found, type(empty)) else None

@@ -1,71 +1,20 @@
 """An acquired company's older Odoo read over XML-RPC: a second real database on the test server.
 
-The test server serves every database of the cluster over ``/xmlrpc/2``: a second database with
-only ``base`` plays the acquired company's Odoo. Records made there are pulled by ``write_date``
-with an overlap; a record changed there is picked up once.
+A second database with only ``base`` (``tests/older_odoo.py``) plays the acquired company's
+Odoo. Records made there are pulled by ``write_date`` with an overlap; a record changed there
+is picked up once.
 """
 
-import shutil
-import xmlrpc.client
-from contextlib import closing
-from unittest.mock import patch
+from odoo.tests import tagged
 
-from odoo import sql_db
-from odoo.modules.registry import Registry
-from odoo.service import db as db_service
-from odoo.tests import HttpCase, get_db_name, tagged
-from odoo.tools import SQL, config
-
-from .common import with_encryption_key
-
-OLD_PASSWORD = "old-odoo-admin"
-
-
-def drop_database(name):
-    """Drop the second database (the database manager's drop only sees the tested one)."""
-    Registry.delete(name)
-    sql_db.close_db(name)
-    with closing(sql_db.db_connect("postgres").cursor()) as cr:
-        cr._cnx.autocommit = True
-        cr.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            " WHERE datname = %s AND pid != pg_backend_pid()",
-            [name],
-        )
-        cr.execute(SQL("DROP DATABASE IF EXISTS %s", SQL.identifier(name)))
-    shutil.rmtree(config.filestore(name), ignore_errors=True)
+from .older_odoo import OlderOdooCase
 
 
 @tagged("post_install", "-at_install")
-class TestLegacyOdooPull(HttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        with_encryption_key(cls)
-        cls.old_db = f"{get_db_name()}_old_odoo"
-        # A plain database of its own, created as the database manager does (no tests run in it).
-        with patch.dict(config.options, {"test_enable": False}):
-            db_service.exp_create_database(cls.old_db, False, "en_US", OLD_PASSWORD, "admin")
-        cls.addClassCleanup(drop_database, cls.old_db)
-
+class TestLegacyOdooPull(OlderOdooCase):
     def setUp(self):
         super().setUp()
-        self.old = xmlrpc.client.ServerProxy(f"{self.base_url()}/xmlrpc/2/object", allow_none=True)
-        common = xmlrpc.client.ServerProxy(f"{self.base_url()}/xmlrpc/2/common")
-        self.old_uid = common.authenticate(self.old_db, "admin", OLD_PASSWORD, {})
-        self.assertTrue(self.old_uid)
-        self.endpoint = self.env["integration.endpoint"].create(
-            {
-                "name": "Acquired company's Odoo 16",
-                "code": "ACQ_ODOO",
-                "environment": "test",
-                "transport": "odoo_xmlrpc",
-                "url": self.base_url(),
-                "odoo_database": self.old_db,
-                "username": "admin",
-                "secret": OLD_PASSWORD,
-            }
-        )
+        self.endpoint = self.older_odoo_endpoint()
         self.flow = self.env["integration.flow"].create(
             {
                 "name": "Acquired customers",
@@ -82,16 +31,6 @@ class TestLegacyOdooPull(HttpCase):
                 "pull_overlap_seconds": 60,
             }
         )
-
-    def old_call(self, model, method, *args):
-        return self.old.execute_kw(
-            self.old_db, self.old_uid, OLD_PASSWORD, model, method, list(args)
-        )
-
-    def pull(self):
-        self.env.flush_all()
-        self.env["integration.inbound.poller"]._cron_poll_sources()
-        self.env.invalidate_all()
 
     def payloads(self):
         messages = self.env["integration.message"].search([("flow_id", "=", self.flow.id)])

@@ -393,6 +393,24 @@ class TestLines(MappingCase):
         issue = self.run_lines(lines, {"a": 1, "b": 2}).errors[0]
         self.assertEqual((issue.code, issue.path), ("target_conflict", "b"))
 
+    def test_digit_parts_of_targets_build_list_items(self):
+        lines = [
+            LineSpec(source="ORDERNO", target="order"),
+            LineSpec(source="ITEMNO", target="lines.0.item"),
+            LineSpec(source="QTY", target="lines.0.quantity"),
+            LineSpec(source="ALT", target="lines.1.item"),
+        ]
+        row = {"ORDERNO": "SO-1", "ITEMNO": "A-1", "QTY": 2, "ALT": "A-2"}
+        result = self.run_lines(lines, row)
+        self.assertEqual(result.errors, [])
+        self.assertEqual(
+            result.values,
+            {"order": "SO-1", "lines": [{"item": "A-1", "quantity": 2}, {"item": "A-2"}]},
+        )
+        clash = [LineSpec(source="a", target="x.0"), LineSpec(source="b", target="x.y")]
+        issue = self.run_lines(clash, {"a": 1, "b": 2}).errors[0]
+        self.assertEqual((issue.code, issue.path), ("target_conflict", "b"))
+
     def test_a_bad_direction_is_a_programming_error(self):
         with self.assertRaises(ValueError):
             mapping.evaluate(MappingSpec(), {}, direction="sideways")

@@ -3,6 +3,7 @@ from . import integration_legacy_match
 from . import integration_exception
 from . import integration_message
 from . import integration_legacy_handler
+from . import integration_legacy_item_variant
 from . import integration_handler_legacy_item
 from . import integration_handler_legacy_bom
 from . import integration_handler_legacy_partner

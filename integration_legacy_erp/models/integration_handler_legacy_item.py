@@ -30,12 +30,20 @@ class IntegrationHandlerLegacyItem(models.AbstractModel):
       duplicate. The message waits and a person decides on the card (link or create new);
     - none of these: a new product with its cross-reference.
 
+    A variant item (``template`` and ``attribute_values``) is the variant of that template,
+    made or extended by ``integration.legacy.item.variant``; harmonization is the same, its
+    template's own variants aside.
+
     Units are Odoo unit names (or their cross-references); an unknown purchase unit with a
     conversion factor is created in the stock unit's category. Categories are created by path.
     """
 
     _name = "integration.handler.legacy.item"
-    _inherit = ["integration.handler", "integration.legacy.handler"]
+    _inherit = [
+        "integration.handler",
+        "integration.legacy.handler",
+        "integration.legacy.item.variant",
+    ]
     _description = "Legacy ERP item master (item)"
 
     @api.model
@@ -45,8 +53,12 @@ class IntegrationHandlerLegacyItem(models.AbstractModel):
         values = self._values(endpoint, item)
         Xref = self.env["integration.xref"]
         product = Xref._resolve(endpoint, "product.product", item["code"])
+        # What updates a product the code stands for: a variant's name is not its template's.
+        updates = self._owned(
+            endpoint, self._variant_values(item, values) if item["template"] else values
+        )
         if product:
-            applied_from(product, endpoint).write(self._owned(endpoint, values))
+            applied_from(product, endpoint).write(updates)
             return product
         decision = self.env["integration.legacy.match"]._decision(endpoint, "item", item["code"])
         if decision.state == "review":
@@ -54,12 +66,14 @@ class IntegrationHandlerLegacyItem(models.AbstractModel):
         if decision.state != "new":
             same_barcode = self._same_barcode(endpoint, item["barcode"])
             if same_barcode:
-                applied_from(same_barcode, endpoint).write(self._owned(endpoint, values))
+                applied_from(same_barcode, endpoint).write(updates)
                 Xref._link(endpoint, item["code"], same_barcode)
                 return same_barcode
             candidates, reasons = self._candidates(endpoint, item, values.get("categ_id"))
             if candidates:
                 raise PossibleDuplicate("item", item["code"], "; ".join(reasons))
+        if item["template"]:
+            return self._create_variant(endpoint, item, values)
         return Xref._create_linked(endpoint, "product.product", item["code"], values)
 
     @api.model
@@ -85,11 +99,30 @@ class IntegrationHandlerLegacyItem(models.AbstractModel):
             "weight": reader.decimal("weight", required=False, minimum=0),
             "tracking": reader.enum("tracking", TRACKING, required=False, default="none"),
             "type": reader.enum("type", ["goods", "service"], required=False, default="goods"),
+            "template": reader.text("template", required=False),
+            "template_name": reader.text("template_name", required=False),
+            "attribute_values": self._read_attribute_values(reader),
         }
-        if reader.raw("variants"):
-            # Refused rather than dropped: variants are not taken yet, one item per variant is.
-            reader.problem("variants", "are not taken yet: send each variant as an item of its own")
+        if item["template"] and not item["attribute_values"]:
+            reader.problem("attribute_values", "must name the variant's values with template")
+        if item["attribute_values"] and not item["template"]:
+            reader.problem("template", "must name the template of a variant's attribute_values")
         return reader.done(item)
+
+    @api.model
+    def _read_attribute_values(self, reader):
+        """``{attribute: value}`` of a variant, each a non-empty text ({} when absent)."""
+        values = reader.raw("attribute_values") or {}
+        if not isinstance(values, dict):
+            reader.problem("attribute_values", "must be an object of attribute: value", values)
+            return {}
+        result = {}
+        for name, value in values.items():
+            if not name.strip() or not isinstance(value, str) or not value.strip():
+                reader.problem(f"attribute_values.{name}", "must be a non-empty text", value)
+                continue
+            result[name.strip()] = value.strip()
+        return result
 
     @api.model
     def _values(self, endpoint, item):
@@ -169,15 +202,29 @@ class IntegrationHandlerLegacyItem(models.AbstractModel):
                 harmonize.normalize_reference(item["code"]),
             )
         )
+        siblings = self._template_variants(endpoint, item)
         found = Product.browse([row[0] for row in self.env.cr.fetchall()]).filtered_domain(company)
+        found -= siblings
         if found:
             reasons.append(
                 _("same internal reference: %s", ", ".join(found.mapped("default_code")))
             )
-        similar = self._similar_names(item["name"], category_id, company) - found
+        similar = self._similar_names(item["name"], category_id, company) - found - siblings
         if similar:
             reasons.append(_("similar name: %s", ", ".join(similar.mapped("name"))))
         return found | similar, reasons
+
+    @api.model
+    def _template_variants(self, endpoint, item):
+        """The variants of a variant item's template (not duplicates of it), or none."""
+        if not item["template"]:
+            return self.env["product.product"]
+        template = self.env["integration.xref"]._resolve(
+            endpoint, "product.template", item["template"]
+        )
+        if not template:
+            return self.env["product.product"]
+        return template.with_context(active_test=False).product_variant_ids
 
     @api.model
     def _similar_names(self, name, category_id, company):

@@ -5,11 +5,9 @@ from odoo import Command, api, models
 from odoo.addons.integration_core.lib.errors import InvalidMessage
 from odoo.addons.integration_core.lib.payload import PayloadReader
 
-# flow code: (Odoo model, partner field of the payload)
-ORDER_KINDS = {
-    "sale_order": ("sale.order", "customer"),
-    "purchase_order": ("purchase.order", "vendor"),
-}
+# order type: (Odoo model, partner key of the payload)
+ORDER_TYPES = {"sale": ("sale.order", "customer"), "purchase": ("purchase.order", "vendor")}
+FLOW_ORDER_TYPES = {"sale_order": "sale", "purchase_order": "purchase"}
 
 
 class IntegrationHandlerLegacyOrder(models.AbstractModel):
@@ -20,6 +18,9 @@ class IntegrationHandlerLegacyOrder(models.AbstractModel):
     map ``sale_status`` or ``purchase_status`` of the endpoint. An order already taken only
     follows its status: its lines are the ones of its first message (Odoo owns them from
     then on). Changes applied here are not sent back to the legacy ERP.
+
+    ``order_type`` (``sale`` or ``purchase``, any case) names the kind when one extract or
+    list holds both (its partner then may be ``partner``); without it, the flow's kind.
     """
 
     _name = "integration.handler.legacy.order"
@@ -29,10 +30,12 @@ class IntegrationHandlerLegacyOrder(models.AbstractModel):
     @api.model
     def _process_inbound(self, message):
         endpoint = message.endpoint_id
-        model, partner_path = ORDER_KINDS[message.flow_id.code]
         reader = PayloadReader(self._payload_json(message))
+        model, partner_path = ORDER_TYPES[self._order_type(reader, message.flow_id)]
         number = reader.text("order")
-        partner_code = reader.text(partner_path)
+        partner_code = reader.text(
+            partner_path if reader.raw(partner_path) or not reader.raw("partner") else "partner"
+        )
         status = reader.text("status")
         date_order = reader.date("date_order", required=False)
         currency = reader.text("currency", required=False)
@@ -53,6 +56,16 @@ class IntegrationHandlerLegacyOrder(models.AbstractModel):
             values = self._values(endpoint, model, partner_code, lines, date_order, currency)
             order = Xref._create_linked(endpoint, model, number, values)
         return order._apply_status_from(endpoint, status, flow=message.flow_id)
+
+    @api.model
+    def _order_type(self, reader, flow):
+        """``sale`` or ``purchase``: the payload's ``order_type``, else the flow's kind."""
+        default = FLOW_ORDER_TYPES.get(flow.code, "sale")
+        order_type = (reader.text("order_type", required=False) or default).lower()
+        if order_type not in ORDER_TYPES:
+            reader.problem("order_type", "must be sale or purchase", order_type)
+            return default
+        return order_type
 
     @api.model
     def _values(self, endpoint, model, partner_code, lines, date_order, currency):

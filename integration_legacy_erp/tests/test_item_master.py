@@ -105,9 +105,111 @@ class TestItemMaster(LegacyCase):
         self.assertEqual(bad.state, "failed")
         self.assertIn("name must be a non-empty text", bad.error)
         self.assertIn("tracking must be one of", bad.error)
-        variants = self.send(
-            "item", self.item("X-3", "Shirt", variants=[{"code": "X-3-R", "attributes": {}}])
-        )
-        self.assertEqual(variants.state, "failed")
-        self.assertIn("variants are not taken yet", variants.error)
+        lone = self.send("item", self.item("X-3", "Shirt", attribute_values={"Color": "Red"}))
+        self.assertEqual(lone.state, "failed")
+        self.assertIn("template must name the template", lone.error)
         self.assertFalse(self.xref("product.product", "X-3"))
+
+
+@tagged("post_install", "-at_install")
+class TestItemVariants(LegacyCase):
+    """Items with variants: one item per variant naming its template and attribute values."""
+
+    def variant(self, code, color, size, **values):
+        return self.item(
+            code,
+            f"Work jacket {color} {size}",
+            template="JK-1",
+            template_name="Work jacket",
+            attribute_values={"Color": color, "Size": size},
+            category="Clothing",
+            **values,
+        )
+
+    def combination(self, product):
+        return sorted(
+            (value.attribute_id.name, value.name)
+            for value in product.product_template_attribute_value_ids
+        )
+
+    def test_variants_make_one_template_extended_by_a_new_value_and_changed_once(self):
+        red_m = self.send("item", self.variant("JK-1-R-M", "Red", "M", barcode="4006381333955"))
+        blue_m = self.send("item", self.variant("JK-1-B-M", "Blue", "M", weight=0.9))
+        self.assertEqual((red_m.state, blue_m.state), ("done", "done"), red_m.error or blue_m.error)
+        template = self.xref("product.template", "JK-1")
+        red = self.xref("product.product", "JK-1-R-M")
+        blue = self.xref("product.product", "JK-1-B-M")
+        self.assertEqual(template.name, "Work jacket")
+        self.assertEqual((red | blue).product_tmpl_id, template)
+        self.assertEqual(self.combination(red), [("Color", "Red"), ("Size", "M")])
+        self.assertEqual(self.combination(blue), [("Color", "Blue"), ("Size", "M")])
+        self.assertEqual((red.barcode, red.default_code), ("4006381333955", "JK-1-R-M"))
+        self.assertEqual((blue.barcode, blue.weight), (False, 0.9))
+        self.assertEqual(template.product_variant_ids, red | blue, "only the variants listed")
+        # A new size extends the template: one more variant, not a new template.
+        large = self.send("item", self.variant("JK-1-R-L", "Red", "L"))
+        self.assertEqual(large.state, "done", large.error)
+        red_l = self.xref("product.product", "JK-1-R-L")
+        self.assertEqual(red_l.product_tmpl_id, template)
+        self.assertEqual(
+            sorted(
+                template.attribute_line_ids.filtered(
+                    lambda line: line.attribute_id.name == "Size"
+                ).value_ids.mapped("name")
+            ),
+            ["L", "M"],
+        )
+        self.assertEqual(len(template.product_variant_ids), 3)
+        # A change of one variant, sent twice (the same message id), is applied once, to it.
+        change = dict(self.variant("JK-1-B-M", "Blue", "M", weight=1.1), message_id="jk-chg")
+        first = self.send("item", change)
+        again = self.send("item", change, status=200)
+        self.assertEqual(first, again)
+        self.assertEqual(blue.weight, 1.1)
+        self.assertEqual(red.weight, 0.0, "the other variants keep theirs")
+        self.assertEqual(template.name, "Work jacket", "a variant's name is not the template's")
+        self.assertEqual(
+            self.env["product.template"].search_count([("name", "=", "Work jacket")]), 1
+        )
+
+    def test_a_variant_barcode_links_an_existing_product_and_boms_name_variants(self):
+        known = self.env["product.product"].create({"name": "Jacket", "barcode": "4006381333962"})
+        linked = self.send("item", self.variant("JK-1-G-S", "Green", "S", barcode="4006381333962"))
+        self.assertEqual(linked.state, "done", linked.error)
+        self.assertEqual(self.xref("product.product", "JK-1-G-S"), known)
+        self.assertFalse(self.xref("product.template", "JK-1"), "no template for a linked item")
+        for payload in (
+            self.variant("JK-1-R-S", "Red", "S"),
+            self.variant("JK-1-R-XL", "Red", "XL"),
+            self.item("KIT-1", "Jacket kit"),
+        ):
+            message = self.send("item", payload)
+            self.assertEqual(message.state, "done", message.error)
+        bom = self.send(
+            "bom",
+            {
+                "code": "BOM-KIT-1",
+                "product": "KIT-1",
+                "quantity": 1,
+                "components": [
+                    {"item": "JK-1-R-S", "quantity": 1},
+                    {"item": "JK-1-R-XL", "quantity": 2},
+                ],
+            },
+        )
+        self.assertEqual(bom.state, "done", bom.error)
+        lines = self.xref("mrp.bom", "BOM-KIT-1").bom_line_ids
+        self.assertEqual(
+            sorted((line.product_id.default_code, line.product_qty) for line in lines),
+            [("JK-1-R-S", 1.0), ("JK-1-R-XL", 2.0)],
+        )
+        self.assertEqual(
+            self.combination(lines.product_id.filtered(lambda p: p.default_code == "JK-1-R-XL")),
+            [("Color", "Red"), ("Size", "XL")],
+        )
+        other = self.send(
+            "item",
+            self.item("JK-1-X", "Odd jacket", template="JK-1", attribute_values={"Fit": "Slim"}),
+        )
+        self.assertEqual(other.state, "failed")
+        self.assertIn("must name the attributes of Work jacket: Color, Size", other.error)

@@ -73,3 +73,9 @@ class TestOpenOrders(LegacyCase):
         )
         self.assertEqual(unmapped.state, "failed")
         self.assertIn("HOLD is not in value map sale_status", unmapped.error)
+        odd = self.send(
+            "sale_order", dict(self.order("sale_order", "SO-10", "OPEN", "C-7"), order_type="RMA")
+        )
+        self.assertEqual(odd.state, "failed")
+        self.assertIn("order_type must be sale or purchase", odd.error)
+        self.assertFalse(self.xref("sale.order", "SO-10"))

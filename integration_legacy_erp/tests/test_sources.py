@@ -6,10 +6,14 @@ payload mappings of ``data/payload_maps/``, and the legacy handlers apply the ca
 messages: items harmonized, BOMs waiting for their components, changes picked up once.
 """
 
+import datetime
 from pathlib import Path
 
+from odoo import fields
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
+from odoo.addons.integration_core.tests.helpers import run_queue
 from odoo.addons.integration_core.tests.legacy_common import LegacyFileCase, legacy_simulator
 
 MAPS = Path(__file__).resolve().parents[1] / "data" / "payload_maps"
@@ -30,6 +34,23 @@ def item_row(code, name, group="G01", uom="ST", ean="", weight=0.5):
         "WEIGHT": weight,
         "PRICE": 1.0,
     }
+
+
+def check_duplicate_review(case, endpoint, messages, existing, code):
+    """The item ``code`` among ``messages`` waits on a possible-duplicate card naming
+    ``existing``, nothing is created; linked by a person, it resumes and is that product."""
+    Xref = case.env["integration.xref"]
+    waiting = messages.filtered(lambda message: message.state == "waiting")
+    case.assertEqual(len(waiting), 1)
+    match = waiting.exception_id.legacy_match_ids
+    case.assertEqual(match.product_candidate_ids, existing)
+    case.assertFalse(Xref._resolve(endpoint, "product.product", code))
+    match.product_id = existing
+    match.action_link()
+    run_queue(case.env)
+    case.assertEqual(waiting.state, "done", waiting.error)
+    case.assertEqual(Xref._resolve(endpoint, "product.product", code), existing)
+    return match
 
 
 class LegacySourceCase(LegacyFileCase):
@@ -61,6 +82,31 @@ class LegacySourceCase(LegacyFileCase):
     def product(self, endpoint, code):
         return self.env["integration.xref"]._resolve(endpoint, "product.product", code)
 
+    def start_rest_source(self, rows_per_table=6):
+        """The legacy simulator's REST API on loopback (stopped after the test), as the
+        endpoint ``LEGACY_API`` with its unit codes linked."""
+        self.simulator = legacy_simulator().LegacySimulator(rows_per_table=rows_per_table)
+        self.simulator.root = self.root
+        self.simulator.start()
+        self.addCleanup(self.simulator.stop)
+        self.rest = self.env["integration.endpoint"].create(
+            {
+                "name": "Legacy ERP API",
+                "code": "LEGACY_API",
+                "environment": "test",
+                "transport": "rest",
+                "url": self.simulator.url + "/api",
+            }
+        )
+        self.link_units(self.rest)
+
+    def pull(self):
+        """The scheduled pull of the polled sources, then the queue."""
+        self.env.flush_all()
+        self.env["integration.inbound.poller"]._cron_poll_sources()
+        self.env.invalidate_all()
+        self.run_queue()
+
 
 @tagged("post_install", "-at_install")
 class TestLegacyFileSource(LegacySourceCase):
@@ -83,17 +129,10 @@ class TestLegacyFileSource(LegacySourceCase):
         sheet = self.product(self.file_endpoint, "A-000002")
         self.assertEqual((sheet.uom_id, sheet.weight), (self.env.ref(UNITS["KG"]), 2.75))
         # A-0007 is a-7 once normalized: a person decides, nothing is created meanwhile.
-        waiting = self.messages(self.item_flow).filtered(lambda m: m.state == "waiting")
-        self.assertEqual(len(waiting), 1)
-        match = waiting.exception_id.legacy_match_ids
-        self.assertEqual(match.product_candidate_ids, existing)
+        match = check_duplicate_review(
+            self, self.file_endpoint, self.messages(self.item_flow), existing, "A-0007"
+        )
         self.assertEqual(match.legacy_name, "Lagerbock groß", "the card shows the canonical item")
-        self.assertFalse(self.product(self.file_endpoint, "A-0007"))
-        match.product_id = existing
-        match.action_link()
-        self.run_queue()
-        self.assertEqual(waiting.state, "done", waiting.error)
-        self.assertEqual(self.product(self.file_endpoint, "A-0007"), existing)
 
         # A BOM whose second component is not known yet waits, then resumes.
         self.extract(
@@ -182,49 +221,12 @@ class TestLegacyFileSource(LegacySourceCase):
         products = self.env["product.product"].search([("default_code", "=like", "L-%")])
         self.assertEqual(len(products), 12)
 
-    def test_a_search_read_row_of_an_older_odoo_is_read_as_an_item(self):
-        flow = self.make_flow(
-            "odoo.item",
-            "integration.handler.legacy.item",
-            endpoint=self.file_endpoint,
-            payload_map=payload_map("odoo_item"),
-        )
-        row = {
-            "id": 7,
-            "default_code": "OD-7",
-            "name": "Ventil DN 25",
-            "uom_id": [1, "Units"],
-            "categ_id": [4, "All / Ventile"],
-            "barcode": False,
-            "weight": 0.4,
-            "write_date": "2026-11-30 10:00:00",
-        }
-        message = self.env["integration.message"].enqueue(flow, row)
-        self.run_queue()
-        self.assertEqual(message.state, "done", message.error)
-        valve = self.product(self.file_endpoint, "OD-7")
-        self.assertEqual(
-            (valve.name, valve.categ_id.complete_name), ("Ventil DN 25", "All / Ventile")
-        )
-        self.assertEqual((valve.barcode, valve.weight), (False, 0.4))
-
 
 @tagged("post_install", "-at_install")
 class TestLegacyRestSource(LegacySourceCase):
     def setUp(self):
         super().setUp()
-        self.simulator = legacy_simulator().LegacySimulator(rows_per_table=6).start()
-        self.addCleanup(self.simulator.stop)
-        self.rest = self.env["integration.endpoint"].create(
-            {
-                "name": "Legacy ERP API",
-                "code": "LEGACY_API",
-                "environment": "test",
-                "transport": "rest",
-                "url": self.simulator.url + "/api",
-            }
-        )
-        self.link_units(self.rest)
+        self.start_rest_source()
         self.rest_items = self.make_flow(
             "item",
             "integration.handler.legacy.item",
@@ -236,12 +238,6 @@ class TestLegacyRestSource(LegacySourceCase):
             ordering_key_path="ITEMNO",
             payload_map=payload_map("rest_item"),
         )
-
-    def pull(self):
-        self.env.flush_all()
-        self.env["integration.inbound.poller"]._cron_poll_sources()
-        self.env.invalidate_all()
-        self.run_queue()
 
     def test_items_are_pulled_and_a_change_is_picked_up_once(self):
         self.pull()
@@ -257,5 +253,28 @@ class TestLegacyRestSource(LegacySourceCase):
         self.pull()
         self.assertEqual(len(self.messages(self.rest_items)), 7, "the change, taken once")
         self.assertEqual(third.name, "Neu 3")
+        count = self.env["product.product"].search_count([("default_code", "=like", "A-0000%")])
+        self.assertEqual(count, 6)
+
+    def test_a_duplicate_item_from_the_api_waits_for_review(self):
+        existing = self.env["product.product"].create({"name": "Lager", "default_code": "a 4"})
+        self.pull()
+        check_duplicate_review(
+            self, self.rest, self.messages(self.rest_items), existing, "A-000004"
+        )
+
+    @mute_logger("odoo.addons.integration_core.tools.pull_source")
+    def test_an_interrupted_pull_of_items_resumes_and_creates_nothing_twice(self):
+        self.rest_items.pull_page_size = 2
+        self.simulator.throttle_every = 2  # the second request is refused (429)
+        self.pull()
+        self.assertEqual(len(self.messages(self.rest_items)), 2, "the first page, applied")
+        self.simulator.throttle_every = 0
+        self.rest_items.pull_resume_at = fields.Datetime.now() - datetime.timedelta(seconds=1)
+        self.pull()
+        self.pull()
+        messages = self.messages(self.rest_items)
+        self.assertEqual(len(messages), 6)
+        self.assertEqual(set(messages.mapped("state")), {"done"}, messages.mapped("error"))
         count = self.env["product.product"].search_count([("default_code", "=like", "A-0000%")])
         self.assertEqual(count, 6)
