@@ -20,6 +20,7 @@ HANDLERS = {
     "bom": "integration.handler.legacy.bom",
     "item": "integration.handler.legacy.item",
     "partner": "integration.handler.legacy.partner",
+    "sale_order": "integration.handler.legacy.order",
 }
 BOM_EXTRACT = (
     "BOMNO;PARENT;ITEMNO;QTY;UOM\r\nB-1;A-000010;A-000001;2,5;KG\r\nB-1;A-000010;A-000002;4;ST\r\n"
@@ -31,6 +32,17 @@ REST_ITEM = {
     "ITEMGRP": "Wellen",
     "EAN": "4000000000017",
     "WEIGHT": 0.5,
+    "UPDATED_AT": "2026-01-05T08:00:00Z",
+}
+REST_ORDER_LINE = {
+    "LINEID": "SO-1/2",
+    "ORDERNO": "SO-1 ",
+    "KIND": "sale",
+    "PARTNO": "C-100",
+    "STATUS": "OPEN",
+    "ITEMNO": "A-000001",
+    "QTY": 3,
+    "PRICE": 12.5,
     "UPDATED_AT": "2026-01-05T08:00:00Z",
 }
 ODOO_ITEM = {
@@ -117,7 +129,7 @@ class TestLegacySourcePresets(TransactionCase):
         return payload_map.canonical_payload(flow, flow.endpoint_id, row)
 
     def test_the_presets_load_their_mapping_from_the_payload_map_files(self):
-        for name in ("file_bom", "rest_item", "odoo_item", "odoo_partner"):
+        for name in ("file_bom", "rest_item", "rest_open_order", "odoo_item", "odoo_partner"):
             self.assertEqual(
                 json.loads(self.preset(name).payload_map),
                 json.loads((MAPS / f"{name}.json").read_text()),
@@ -156,6 +168,23 @@ class TestLegacySourcePresets(TransactionCase):
                 "category": "Wellen",
                 "barcode": "4000000000017",
                 "weight": 0.5,
+            },
+        )
+
+    def test_rest_open_order_lines_are_read_as_orders_of_one_line(self):
+        flow = self.applied("rest_open_order")
+        self.assertEqual(
+            (flow.pull_path, flow.pull_id_key, flow.pull_updated_key, flow.ordering_key_path),
+            ("/open_orders", "LINEID", "UPDATED_AT", "ORDERNO"),
+        )
+        self.assertEqual(
+            self.canonical(flow, REST_ORDER_LINE),
+            {
+                "order": "SO-1",
+                "order_type": "sale",
+                "partner": "C-100",
+                "status": "OPEN",
+                "lines": [{"item": "A-000001", "quantity": 3, "price_unit": 12.5}],
             },
         )
 
