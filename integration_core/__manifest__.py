@@ -37,6 +37,7 @@
         "views/integration_reconciliation_views.xml",
         "views/integration_package_views.xml",
         "views/integration_source_views.xml",
+        "views/integration_source_preset_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -12,6 +12,7 @@
         "security/integration_legacy_security.xml",
         "data/integration_catalog_legacy.xml",
         "data/legacy_file_formats.xml",
+        "data/legacy_source_presets.xml",
         "views/integration_endpoint_views.xml",
         "views/integration_legacy_match_views.xml",
         "views/integration_exception_views.xml",

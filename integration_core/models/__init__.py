@@ -43,6 +43,7 @@ from . import integration_file_format
 from . import integration_file_format_column
 from . import integration_flow_source
 from . import integration_endpoint_source
+from . import integration_source_preset
 from . import integration_initial_load
 from . import integration_inbound_poller
 from . import integration_value_map

@@ -41,19 +41,22 @@ class IntegrationLegacySource(models.AbstractModel):
     pull_items_key = fields.Char(
         string="Records key", default="items", help="REST: key of the list of records in a page."
     )
-    pull_id_key = fields.Char(string="Record id key", default="id")
+    pull_id_key = fields.Char(string="Record id key", default="id", tracking=True)
     pull_updated_key = fields.Char(
         string="Changed-at key",
         default="updated_at",
+        tracking=True,
         help="Key of the last-change time of a record (write_date for Odoo).",
     )
     pull_domain = fields.Char(
         string="Odoo domain",
         default="[]",
+        tracking=True,
         help="Older Odoo: domain of the records to pull, e.g. [('sale_ok', '=', True)].",
     )
     pull_fields = fields.Char(
         string="Odoo fields",
+        tracking=True,
         help="Older Odoo: comma-separated field names to read (empty: all stored fields).",
     )
     pull_watermark = fields.Char(

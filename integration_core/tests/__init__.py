@@ -72,4 +72,5 @@ from . import test_legacy_rest_pull
 from . import test_legacy_initial_load
 from . import test_legacy_odoo_pull
 from . import test_payload_map
+from . import test_source_preset
 from . import test_simulator_kit

@@ -85,6 +85,9 @@ CORE_RIGHTS = {
     "integration.file.format": (NONE, NONE, READ, ALL),
     "integration.file.format.column": (NONE, NONE, READ, ALL),
     "integration.initial.load": (NONE, NONE, READ, ALL),
+    # Source presets: shipped by connectors, read by users; managers apply them to flows.
+    "integration.source.preset": (NONE, NONE, READ, ALL),
+    "integration.source.preset.apply": (NONE, NONE, NONE, "rwc-"),
     # Connector models with rights of their own. A legacy record that looks like a duplicate:
     # integration users choose the record to link (and decide through the actions).
     "integration.legacy.match": (NONE, NONE, "rw--", ALL),
@@ -151,6 +154,7 @@ METHODS = {
     ("integration.environment.tag", "action_set"): (MANAGERS, ()),
     ("integration.initial.load", "action_start"): (MANAGERS, ()),
     ("integration.initial.load", "action_cancel"): (MANAGERS, ()),
+    ("integration.source.preset.apply", "action_apply"): (MANAGERS, ()),
     ("integration.legacy.match", "action_link"): (USERS, ()),
     ("integration.legacy.match", "action_create_new"): (USERS, ()),
     ("integration.legacy.match", "action_open_exception"): (USERS, ()),
@@ -212,6 +216,9 @@ class TestSecurityMatrix(TransactionCase):
         )
         cls.initial_load = cls.env["integration.initial.load"].create(
             {"flow_id": cls.flow.id, "file_path": "initial/contacts.csv"}
+        )
+        cls.preset = cls.env["integration.source.preset"].create(
+            {"name": "MX", "system_type": "generic", "flow_code": "contacts", "transport": "file"}
         )
         cls.freeze = cls.env["integration.freeze"].create(
             {"flow_id": cls.outbound.id, "name": "Matrix cutover"}
@@ -346,6 +353,10 @@ class TestSecurityMatrix(TransactionCase):
                 "code_to": "MX_COPY_",
             },
             "integration.environment.tag": {"tag": "development"},
+            "integration.source.preset.apply": {
+                "flow_id": self.flow.id,
+                "preset_id": self.preset.id,
+            },
             "integration.connect": {
                 "system_type": self.env["integration.catalog.entry"]
                 .search([], limit=1)

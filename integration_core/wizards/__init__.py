@@ -9,3 +9,4 @@ from . import integration_package_import
 from . import integration_package_import_line
 from . import integration_plant_template
 from . import integration_environment_tag
+from . import integration_source_preset_apply

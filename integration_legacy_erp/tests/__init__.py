@@ -11,3 +11,4 @@ from . import test_sources
 from . import test_sources_orders
 from . import test_sources_odoo
 from . import test_sources_balances
+from . import test_source_presets
