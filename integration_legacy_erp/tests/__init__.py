@@ -12,3 +12,4 @@ from . import test_sources_orders
 from . import test_sources_odoo
 from . import test_sources_odoo_lines
 from . import test_sources_balances
+from . import test_sources_boms
