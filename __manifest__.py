@@ -7,6 +7,7 @@
     "license": "LGPL-3",
     "depends": [
         "integration_core",
+        "integration_stock",
         "integration_mes",
         "integration_wms",
         "integration_legacy_erp",

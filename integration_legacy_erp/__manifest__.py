@@ -6,7 +6,7 @@
     "category": "Manufacturing/Integration",
     "author": "Manufacturing Integration contributors",
     "license": "LGPL-3",
-    "depends": ["integration_core", "mrp", "purchase", "sale", "account"],
+    "depends": ["integration_core", "integration_stock", "mrp", "purchase", "sale", "account"],
     "data": [
         "security/ir.model.access.csv",
         "security/integration_legacy_security.xml",

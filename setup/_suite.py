@@ -2,7 +2,7 @@
 
 The repository root is itself the umbrella addon ``manufacturing_integration``. Whatever the
 clone's folder is called, ``.build/addons/manufacturing_integration`` is a symlink to the root so
-that Odoo loads the umbrella under its real name; the root is on the addons path for the four
+that Odoo loads the umbrella under its real name; the root is on the addons path for the five
 addons inside it.
 """
 
@@ -18,7 +18,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / ".build"
 UMBRELLA = "manufacturing_integration"
-SUITE_ADDONS = ("integration_core", "integration_mes", "integration_wms", "integration_legacy_erp")
+SUITE_ADDONS = (
+    "integration_core",
+    "integration_stock",
+    "integration_mes",
+    "integration_wms",
+    "integration_legacy_erp",
+)
 ALL_ADDONS = (*SUITE_ADDONS, UMBRELLA)
 # Test-only addons (e.g. a connector made of catalog entries and handlers): installed by the
 # test run beside the suite, never by the demo or a wheel.
@@ -174,7 +180,7 @@ def module_state(database, module):
 
 
 def addons_path(with_test_addons=False):
-    """Return the addons path that loads the umbrella under its name and the four addons
+    """Return the addons path that loads the umbrella under its name and the five addons
     (and, ``with_test_addons``, the test-only addons of ``integration_core/tests/addons``)."""
     link_dir = BUILD / "addons"
     link_dir.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,7 @@ import docutils.utils
 ROOT = Path(__file__).resolve().parent.parent
 ADDONS = (
     "integration_core",
+    "integration_stock",
     "integration_mes",
     "integration_wms",
     "integration_legacy_erp",

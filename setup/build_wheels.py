@@ -2,7 +2,7 @@
 """Build a wheel of every suite addon, of the umbrella addon and of the metapackage.
 
 Each addon folder carries a ``pyproject.toml`` built by whool. The umbrella addon is the
-repository root, so its own files (not the four addons, ``setup/`` or CI files) are staged in a
+repository root, so its own files (not the five addons, ``setup/`` or CI files) are staged in a
 temporary folder named ``manufacturing_integration`` and built from there. Wheels land in
 ``dist/`` (or ``--dest``). Used by CI to prove the packaging.
 """

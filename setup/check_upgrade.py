@@ -2,7 +2,7 @@
 """CI check: this code upgrades a database that the previous commit's code created.
 
 A ``git worktree`` of ``--from`` (default ``HEAD~1``) installs the whole suite with its demo
-data on a scratch database; then this tree's code runs ``-u`` with the five suite addons on it,
+data on a scratch database; then this tree's code runs ``-u`` with the six suite addons on it,
 as ``setup/demo.py --update`` does. Passes when every suite addon is installed at the version
 of this tree's manifest and was upgraded (its module row rewritten by the upgrade), and every
 message the old code queued is still there with the same idempotency key and state. The

@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
-"""Set up and run the demo: a database with the whole suite and its demo data, served locally.
+"""Set up the demo, play day 1 of the acquisition on it, and serve it locally.
 
 Idempotent: the first run sets up Odoo 18.0 when this Python cannot import it (``bootstrap.py``),
 installs the suite's Python dependencies when missing, creates the database and installs the
 suite with demo data; later runs reuse the database as it is (``--update`` upgrades every suite
 addon first). Then Odoo serves on localhost with the integration scheduled actions working,
-beside a simulator of Plant 1's MES that receives the demo's released orders and reports
-production back, one result deliberately broken (see ``demo_plant.py``), and a simulator of
-Plant 2's WMS that confirms its receipt and delivery and sends a snapshot to reconcile (see
-``demo_wms.py``; ``--no-plant`` serves Odoo alone), until Ctrl+C. Odoo's log goes to
-``.build/logs/demo-odoo.log``; the terminal shows what the demo did.
+beside the simulators of Plant 1's MES, Plant 2's WMS and Plant 2's legacy ERP, and the day is
+played in five steps (``demo_day.py``) with a live summary, once per database: a database whose
+day was played is served as it is (``--db`` names a new one to play it again). Then Odoo serves
+until Ctrl+C (``--exit``: ends after the day, with status 0 when every step succeeded, else 1).
+``--rehearse package.json`` plays the same day against a plant's configuration package in a
+database named for it (``demo_rehearse.py``). ``--no-plant`` serves Odoo alone. Odoo's log
+goes to ``.build/logs/demo-odoo.log``; the terminal shows what the day did.
 """
 
 import argparse
@@ -19,6 +21,7 @@ import sys
 
 import _suite
 import bootstrap
+import demo_rehearse
 
 ODOO_LOG = _suite.BUILD / "logs" / "demo-odoo.log"
 
@@ -28,7 +31,7 @@ def parse_args():
     parser.add_argument("--db", default="manufacturing_integration_demo", help="database name")
     parser.add_argument("--port", type=int, default=8069, help="HTTP port on 127.0.0.1")
     parser.add_argument(
-        "--update", action="store_true", help="upgrade every suite addon first (-u all five)"
+        "--update", action="store_true", help="upgrade every suite addon first (-u all six)"
     )
     parser.add_argument(
         "--setup-only", action="store_true", help="prepare the database, do not serve"
@@ -37,9 +40,27 @@ def parse_args():
         "--no-plant", action="store_true", help="serve without the MES simulator and its runs"
     )
     parser.add_argument(
-        "--no-browser", action="store_true", help="do not open a web browser on the demo"
+        "--speed",
+        type=float,
+        default=1.0,
+        help="compress (above 1) or stretch (below 1) the day's pauses and clock",
     )
-    return parser.parse_args()
+    parser.add_argument(
+        "--steps", type=int, default=5, choices=range(1, 6), help="stop after this step (1-5)"
+    )
+    parser.add_argument(
+        "--exit", action="store_true", help="exit after the day (status 0/1) instead of serving"
+    )
+    parser.add_argument(
+        "--rehearse",
+        metavar="PACKAGE",
+        help="play the day against this configuration package (demo_rehearse.py), "
+        "in a database named for it",
+    )
+    args = parser.parse_args()
+    if args.speed <= 0:
+        parser.error("--speed must be above 0")
+    return args
 
 
 def prepare_database(database, update):
@@ -51,8 +72,8 @@ def prepare_database(database, update):
         print(f"Reusing database {database} (the suite is installed).", flush=True)
         return
     if state == "installed":
-        # -u of the umbrella alone would upgrade it and what depends on it, not the four
-        # addons it depends on: name all five.
+        # -u of the umbrella alone would upgrade it and what depends on it, not the five
+        # addons it depends on: name all six.
         action, what = ("-u", "Upgrading every suite addon in")
     else:
         action, what = ("-i", "Installing the suite with demo data in")
@@ -89,11 +110,16 @@ def main():
     _suite.require_postgres()
     ODOO_LOG.parent.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("INTEGRATION_ENCRYPTION_KEYS", encryption_keys())
+    package = demo_rehearse.read_package(args.rehearse) if args.rehearse else None
+    if package:
+        args.db = demo_rehearse.database_name(args.rehearse)
     prepare_database(args.db, args.update)
+    if package:
+        demo_rehearse.import_package(args.db, args.rehearse, package)
     if args.setup_only:
         return
     print(
-        f"Demo on http://localhost:{args.port}/odoo (login admin, password admin). Ctrl+C stops."
+        f"Demo on http://localhost:{args.port}/odoo (login admin, password admin)."
         f"\nOdoo's log: {ODOO_LOG}",
         flush=True,
     )
@@ -106,19 +132,14 @@ def main():
         "--max-cron-threads=2",
         f"--logfile={ODOO_LOG}",
     )
-    import demo_plant  # noqa: PLC0415 - needs requests, there only after bootstrap.ensure()
-    import demo_wms  # noqa: PLC0415 - the same
+    if args.no_plant:
+        try:
+            return subprocess.run(command, check=False).returncode
+        except KeyboardInterrupt:  # Ctrl+C reached Odoo too: it stops by itself
+            return 0
+    import demo_day  # noqa: PLC0415 - needs requests, there only after bootstrap.ensure()
 
-    warehouse = None if args.no_plant else demo_wms.DemoWms(args.db, args.port)
-    if warehouse:
-        warehouse.start()  # Plant 2's WMS works in the background while the demo serves
-    try:
-        return demo_plant.serve(
-            args.db, args.port, command, plant=not args.no_plant, browser=not args.no_browser
-        )
-    finally:
-        if warehouse:
-            warehouse.stop()
+    return demo_day.play(args.db, args.port, command, args.speed, args.steps, serve=not args.exit)
 
 
 if __name__ == "__main__":

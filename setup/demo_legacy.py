@@ -1,254 +1,202 @@
-#!/usr/bin/env python3
-"""The acquired plant's legacy ERP loads a small extract into the demo through the HTTP API.
+"""The acquired plant's legacy ERP in the day: its extracts, loaded through the core's sources.
 
-Against a served demo database (``python3 setup/demo.py``, or any database with the suite's
-demo data), it issues an API key on the ``PLANT2_ERP`` endpoint through ``odoo shell`` (only
-its hash is stored; the clear key stays in this process), then posts what the legacy ERP would
-send at the start of coexistence, as batches to ``/integration/v1/PLANT2_ERP/<flow>``:
+The legacy ERP simulator (``legacy_simulator.py``, run in this process on a free port with the
+demo's drop folder as its root) holds the plant's tables (items, partners, BOM lines, open
+orders, a ledger) and writes them as the legacy ERP does: Windows-1252 flat files, ``;``
+between columns, decimal comma. Odoo reads each file through an *initial load* on the
+``PLANT2_ERP`` flow that has the matching flat file format (``legacy_file_formats.xml``; the
+open orders of both kinds through the flow ``sale_order``, their ``KIND`` telling which):
 
-- an item master of eight items, plus three items that look like products Odoo already has
-  (the same internal reference written another way, a very similar name in the same
-  category): they wait as *Possible duplicate* cards in Integration > Exceptions;
-- four customers and vendors, two bills of materials, two open sales orders and one open
-  purchase order (created with their cross-references, their status from the value maps);
-- the trial balance of last month, deliberately unbalanced: refused, nothing posted, a card.
-
-It prints the answer of each post; the scheduled actions apply the messages within seconds.
-
-Usage: python3 setup/demo_legacy.py [--db DATABASE] [--url http://localhost:8069]
+- step 1 (``load_extract``): eight items and three that look like products Odoo already has
+  (the same reference written another way, a very similar name in the same category: they
+  wait as *Possible duplicate* cards), four partners, two bills of materials, two open sales
+  orders and one open purchase order;
+- step 2 (``change_items``): five items changed at the source, their delta extract loaded
+  while the item flow is frozen (``demo_freeze.py``);
+- step 5 (``post_trial_balance``): last month's trial balance, first with a typo that
+  unbalances it by 50 (refused, nothing posted, a card), then corrected: one posted entry.
 """
 
-import argparse
-import json
-import subprocess
 from datetime import date, timedelta
 
-import _suite
-import requests
+import legacy_simulator
 
-ENDPOINT = "PLANT2_ERP"
-KEY_NAME = "Legacy ERP demo load"
-SHELL_SCRIPT = """
-import json
-endpoint = env["integration.endpoint"].search([("code", "=", "PLANT2_ERP")], limit=1)
-group = env.ref("integration_core.group_integration_api")
-user = env["res.users"].search([("login", "=", "plant2_erp_service")], limit=1)
-user = user or env["res.users"].create({
-    "name": "Plant 2 legacy ERP (service account)", "login": "plant2_erp_service",
-    "company_id": endpoint.company_id.id, "company_ids": [(6, 0, endpoint.company_id.ids)],
-    "groups_id": [(6, 0, [env.ref("base.group_user").id, group.id])]})
-key = env["integration.api.key"].create({"name": KEY_NAME, "endpoint_id": endpoint.id,
-                                          "user_id": user.id})
-products = env["product.product"].search(
-    [("default_code", "!=", False), ("company_id", "in", (endpoint.company_id.id, False))],
-    order="id", limit=2)
-state = {"key": key._issue(), "company": endpoint.company_id.name,
-         "products": [{"code": p.default_code, "name": p.name,
-                       "category": p.categ_id.complete_name} for p in products]}
-env.cr.commit()
-print("DEMO_LEGACY " + json.dumps(state))
-"""
-
-
-def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", default="manufacturing_integration_demo", help="demo database")
-    parser.add_argument("--url", default="http://localhost:8069", help="where Odoo serves it")
-    return parser.parse_args()
-
-
-def prepare(database):
-    """The clear API key, the endpoint's company and two products to look like."""
-    command = _suite.odoo_command("shell", "-d", database, "--no-http", "--log-level=warn")
-    script = f"KEY_NAME = {KEY_NAME!r}\n{SHELL_SCRIPT}"
-    result = subprocess.run(command, input=script, capture_output=True, text=True, check=False)
-    for line in result.stdout.splitlines():
-        if line.startswith("DEMO_LEGACY "):
-            return json.loads(line.removeprefix("DEMO_LEGACY "))
-    _suite.fail(f"odoo shell could not prepare the legacy ERP:\n{result.stderr[-3000:]}", 1)
-    return None
+ITEMS = [
+    ("LG-P100", "Pump housing, grey iron", "Legacy / Castings", "4006381000017", 12.5),
+    ("LG-P110", "Impeller 160 mm", "Legacy / Castings", "", 2.1),
+    ("LG-P120", "Shaft seal kit", "Legacy / Parts", "", 0.3),
+    ("LG-P130", "Bearing 6205", "Legacy / Parts", "", 0.2),
+    ("LG-P140", "Motor flange", "Legacy / Castings", "", 4.0),
+    ("LG-P150", "Hex screw M10x30", "Legacy / Fasteners", "", 0.05),
+    ("LG-A200", "Centrifugal pump CP-160", "Legacy / Pumps", "", 31.0),
+    ("LG-P160", "Coupling guard", "Legacy / Parts", "", 1.4),
+]
+PARTNERS = [
+    ("LC-1001", "Nordic Castings AB", "V", "SE556677889901", "SE", "Göteborg"),
+    ("LC-1002", "Brenner Hydraulik GmbH", "C", "", "DE", "Ulm"),
+    ("LC-1003", "Ostrava Steel s.r.o.", "V", "", "CZ", "Ostrava"),
+    ("LC-1004", "Waterworks Lyon", "C", "", "FR", "Lyon"),
+]
+BOMS = {
+    "BOM-A200": ("LG-A200", [("LG-P100", 1), ("LG-P110", 1), ("LG-P120", 1), ("LG-P130", 2)]),
+    "BOM-P140": ("LG-P140", [("LG-P150", 4)]),
+}
+# (order, kind, partner, [(item, quantity, price)], legacy status)
+ORDERS = [
+    ("SO-88001", "SALE", "LC-1002", [("LG-A200", 2, 2450.0)], "REL"),
+    ("SO-88002", "SALE", "LC-1004", [("LG-A200", 1, 2450.0), ("LG-P160", 4, 35.0)], "OPEN"),
+    ("PO-55001", "PURCHASE", "LC-1001", [("LG-P100", 40, 58.0)], "REL"),
+]
+CHANGED_ITEMS = ("LG-P100", "LG-P110", "LG-P120", "LG-P130", "LG-P140")
+LEDGER = [
+    ("1200", "Bank", 48250.0, 0.0),
+    ("1400", "Receivables", 12100.0, 0.0),
+    ("1600", "Payables", 0.0, 9800.0),
+    ("2000", "Equity", 0.0, 50550.0),
+]
 
 
-def near_duplicates(products):
-    """Items that look like ``products``: the code written another way, then a similar name."""
-    items = []
-    for number, product in enumerate(products, start=1):
+def item_rows(near_duplicates):
+    """The item master, and three items looking like ``near_duplicates`` (Odoo products)."""
+    rows = [
+        {"ITEMNO": code, "DESCR": name, "UOM": "Units", "ITEMGRP": group, "EAN": ean, "WEIGHT": w}
+        for code, name, group, ean, w in ITEMS
+    ]
+    for number, product in enumerate(near_duplicates, start=1):
         spaced = product["code"].replace("-", " ").replace("_", " ").lower()
-        items.append({"code": spaced, "name": product["name"], "uom": "Units", "type": "goods"})
-        items.append(
+        rows.append({"ITEMNO": spaced, "DESCR": product["name"], "UOM": "Units"})
+        rows.append(
             {
-                "code": f"LG-DUP-{number}",
-                "name": product["name"] + "s",
-                "category": product["category"],
-                "uom": "Units",
+                "ITEMNO": f"LG-DUP-{number}",
+                "DESCR": product["name"] + "s",
+                "ITEMGRP": product["category"],
+                "UOM": "Units",
             }
         )
-    return items[:3]
+    return rows[: len(ITEMS) + 3]
 
 
-def extract(company, products):
-    """``{flow: [payloads]}`` of the legacy ERP's first load, in the order to send them."""
-    items = [
-        {
-            "code": "LG-P100",
-            "name": "Pump housing, grey iron",
-            "category": "Legacy / Castings",
-            "uom": "Units",
-            "weight": 12.5,
-            "tracking": "lot",
-            "barcode": "4006381000017",
-        },
-        {
-            "code": "LG-P110",
-            "name": "Impeller 160 mm",
-            "category": "Legacy / Castings",
-            "uom": "Units",
-            "weight": 2.1,
-        },
-        {
-            "code": "LG-P120",
-            "name": "Shaft seal kit",
-            "category": "Legacy / Parts",
-            "uom": "Units",
-            "purchase_uom": "Box of 10",
-            "purchase_uom_factor": 10,
-        },
-        {"code": "LG-P130", "name": "Bearing 6205", "category": "Legacy / Parts", "uom": "Units"},
-        {
-            "code": "LG-P140",
-            "name": "Motor flange",
-            "category": "Legacy / Castings",
-            "uom": "Units",
-            "weight": 4.0,
-        },
-        {
-            "code": "LG-P150",
-            "name": "Hex screw M10x30",
-            "category": "Legacy / Fasteners",
-            "uom": "Units",
-        },
-        {
-            "code": "LG-A200",
-            "name": "Centrifugal pump CP-160",
-            "category": "Legacy / Pumps",
-            "uom": "Units",
-            "tracking": "serial",
-            "weight": 31.0,
-        },
-        {"code": "LG-S900", "name": "Commissioning service", "uom": "Units", "type": "service"},
-    ] + near_duplicates(products)
-    partners = [
-        {
-            "code": "LC-1001",
-            "name": "Nordic Castings AB",
-            "country": "SE",
-            "vendor": True,
-            "vat": "SE556677889901",
-        },
-        {
-            "code": "LC-1002",
-            "name": "Brenner Hydraulik GmbH",
-            "country": "DE",
-            "customer": True,
-            "addresses": [{"type": "delivery", "name": "Werk Ulm", "city": "Ulm", "country": "DE"}],
-        },
-        {"code": "LC-1003", "name": "Ostrava Steel s.r.o.", "country": "CZ", "vendor": True},
-        {"code": "LC-1004", "name": "Waterworks Lyon", "country": "FR", "customer": True},
-    ]
-    boms = [
-        {
-            "code": "BOM-A200",
-            "product": "LG-A200",
-            "quantity": 1,
-            "components": [
-                {"item": "LG-P100", "quantity": 1},
-                {"item": "LG-P110", "quantity": 1},
-                {"item": "LG-P120", "quantity": 1},
-                {"item": "LG-P130", "quantity": 2},
-                {"item": "LG-P140", "quantity": 1},
-                {"item": "LG-P150", "quantity": 8},
-            ],
-        },
-        {
-            "code": "BOM-P140",
-            "product": "LG-P140",
-            "quantity": 1,
-            "components": [{"item": "LG-P150", "quantity": 4}],
-        },
-    ]
-    line = {"item": "LG-A200", "quantity": 2, "price_unit": 2450.0}
-    sales = [
-        {"order": "SO-88001", "customer": "LC-1002", "status": "REL", "lines": [line]},
-        {
-            "order": "SO-88002",
-            "customer": "LC-1004",
-            "status": "OPEN",
-            "lines": [
-                dict(line, quantity=1),
-                {"item": "LG-S900", "quantity": 1, "price_unit": 600},
-            ],
-        },
-    ]
-    purchases = [
-        {
-            "order": "PO-55001",
-            "vendor": "LC-1001",
-            "status": "REL",
-            "lines": [{"item": "LG-P100", "quantity": 40, "price_unit": 58.0}],
-        },
-    ]
-    last_month = date.today().replace(day=1) - timedelta(days=1)
-    trial_balance = {
-        "period": last_month.strftime("%Y-%m"),
-        "company": company,
-        "lines": [
-            {"account": "1200", "label": "Bank", "debit": 48250.0, "credit": 0},
-            {"account": "1400", "label": "Receivables", "debit": 12100.0, "credit": 0},
-            {"account": "1600", "label": "Payables", "debit": 0, "credit": 9800.0},
-            {"account": "2000", "label": "Equity", "debit": 0, "credit": 50500.0},
-        ],
-    }
-    return [
-        ("item", items),
-        ("partner", partners),
-        ("bom", boms),
-        ("sale_order", sales),
-        ("purchase_order", purchases),
-        ("trial_balance", [trial_balance]),
-    ]
-
-
-def send(url, key, flow, payloads):
-    """POST ``payloads`` as one batch; return the HTTP status and the answer."""
-    stamp = date.today().isoformat()
-    messages = [
-        dict(
-            payload, message_id=f"demo-legacy-{flow}-{number}-{stamp}", sent_at=f"{stamp}T06:00:00Z"
+def seed(simulator, near_duplicates):
+    """Fill the simulator's tables with the acquired plant's data."""
+    stamp = "2026-01-05T06:00:00Z"
+    for row in item_rows(near_duplicates):
+        simulator.change("items", row.pop("ITEMNO"), at=stamp, **row)
+    for code, name, kind, vat, country, city in PARTNERS:
+        simulator.change(
+            "partners", code, at=stamp, NAME=name, KIND=kind, VATNO=vat, COUNTRY=country, CITY=city
         )
-        for number, payload in enumerate(payloads, start=1)
+    line = 0
+    for bom, (parent, components) in BOMS.items():
+        for item, quantity in components:
+            line += 1
+            values = dict(BOMNO=bom, PARENT=parent, ITEMNO=item, QTY=float(quantity), UOM="Units")
+            simulator.change("bom_lines", str(line), at=stamp, **values)
+    line = 0
+    for order, kind, partner, lines, status in ORDERS:
+        for item, quantity, price in lines:
+            line += 1
+            values = dict(ORDERNO=order, KIND=kind, PARTNO=partner, ITEMNO=item, STATUS=status)
+            values.update(QTY=float(quantity), PRICE=price)
+            simulator.change("open_orders", str(line), at=stamp, **values)
+
+
+def extract(day, table, flow, rows=None):
+    """The simulator writes ``table`` (its current rows, or ``rows``) as a legacy extract into
+    the drop folder's ``initial/``; the file's path."""
+    rows = day.legacy.data.changed_since(table) if rows is None else rows
+    return legacy_simulator.write_extract(day.drop_folder, table, rows, flow, subfolder="initial")
+
+
+def load(day, flow, path):
+    """Start an initial load of ``path`` (inside the drop folder) on the legacy ``flow``."""
+    relative = str(path.relative_to(day.drop_folder))
+    load_id = day.call(
+        "integration.initial.load",
+        "create",
+        [{"name": f"Day 1: {relative}", "flow_id": day.flows[flow], "file_path": relative}],
+    )
+    day.call("integration.initial.load", "action_start", [load_id])
+    return load_id
+
+
+def loads_done(day, load_ids):
+    loads = day.read("integration.initial.load", [("id", "in", load_ids)], ["state", "error"])
+    failed = [load["error"] for load in loads if load["state"] == "failed"]
+    if failed:
+        raise RuntimeError(f"an initial load failed: {failed[0]}")
+    return all(load["state"] == "done" for load in loads)
+
+
+def load_extract(day):
+    """Step 1: the legacy extract, loaded; possible duplicates wait for a review."""
+    files = [
+        ("item", extract(day, "items", "item")),
+        ("partner", extract(day, "partners", "partner")),
+        ("bom", extract(day, "bom_lines", "bom")),
+        ("sale_order", extract(day, "open_orders", "sale_order")),  # sales and purchases
     ]
-    response = requests.post(
-        f"{url}/integration/v1/{ENDPOINT}/{flow}",
-        json={"messages": messages},
-        headers={"Authorization": f"Bearer {key}"},
-        timeout=30,
-    )
-    return response.status_code, response.text
+    load_ids = [load(day, flow, path) for flow, path in files]
+    folder = day.drop_folder / "initial"
+    day.say(f"{len(files)} extracts written into {folder}, each read by an initial load")
+    day.wait(lambda: loads_done(day, load_ids), 180, "the legacy extract's initial loads")
+    flows = ("item", "partner", "bom", "sale_order")
+    day.wait(lambda: day.settled(flows, waiting=3), 240, "the legacy extract's messages")
+    for flow in flows:
+        messages = day.read("integration.message", [("flow_id", "=", day.flows[flow])], ["state"])
+        states = sorted({m["state"] for m in messages})
+        counted = ", ".join(f"{sum(m['state'] == s for m in messages)} {s}" for s in states)
+        day.say(f"{flow:<15} {counted}")
+    day.say("3 possible duplicates wait for a review (Integration > Legacy ERP)")
 
 
-def main():
-    args = parse_args()
-    state = prepare(args.db)
-    for flow, payloads in extract(state["company"], state["products"]):
-        status, answer = send(args.url.rstrip("/"), state["key"], flow, payloads)
-        print(f"{flow:<15} {len(payloads):>2} message(s): HTTP {status}")
-        if status >= 400:
-            print(f"  {answer[:500]}")
-    print(
-        "Sent. Within seconds: Integration > Legacy ERP > Possible Duplicates lists the items "
-        "to review, Integration > Exceptions shows them and the refused trial balance."
-    )
+def change_items(day):
+    """Step 2's traffic: five items changed in the legacy ERP, their delta extract loaded."""
+    since = legacy_simulator.now_iso()
+    for number, code in enumerate(CHANGED_ITEMS, start=1):
+        row = next(r for r in day.legacy.data.changed_since("items") if r["ITEMNO"] == code)
+        day.legacy.change("items", code, DESCR=f"{row['DESCR']} (rev. {number})")
+    changed = day.legacy.data.changed_since("items", since=since)
+    return load(day, "item", extract(day, "items", "item", changed))
 
 
-if __name__ == "__main__":
-    main()
+def ledger_rows(company, period, typo=0.0):
+    """The trial balance of ``period`` as ledger rows; ``typo`` added to the equity's credit."""
+    return [
+        {
+            "LINEID": f"{period}-{account}",
+            "PERIOD": period,
+            "COMPANY": company,
+            "ACCOUNT": account,
+            "LABEL": label,
+            "DEBIT": debit,
+            "CREDIT": credit + (typo if account == "2000" else 0.0),
+        }
+        for account, label, debit, credit in LEDGER
+    ]
+
+
+def post_trial_balance(day):
+    """Step 5: last month's trial balance, sent unbalanced first, then corrected and posted."""
+    period = (date.today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    company = day.state["legacy"]["company"]
+    for typo, what in ((50.0, "with a typo: unbalanced by 50"), (0.0, "corrected")):
+        rows = ledger_rows(company, period, typo)
+        load_id = load(day, "trial_balance", extract(day, "ledger", "trial_balance", rows))
+        day.wait(lambda load_id=load_id: loads_done(day, [load_id]), 120, "the trial balance load")
+        day.wait(lambda: day.settled(("trial_balance",)), 120, "the trial balance")
+        last = day.read(
+            "integration.message",
+            [("flow_id", "=", day.flows["trial_balance"])],
+            ["state", "exception_id"],
+            order="id desc",
+            limit=1,
+        )
+        entries = day.read("account.move", [("journal_id.code", "=", "LGCY")], ["name", "state"])
+        posted = ", ".join(f"{move['name']} ({move['state']})" for move in entries) or "none"
+        day.say(f"trial balance {period} {what}: {last[0]['state']}; entries: {posted}")
+    if last[0]["state"] != "done":
+        raise RuntimeError(
+            f"the corrected trial balance was not posted: see {last[0]['exception_id'][1]}"
+            if last[0]["exception_id"]
+            else "the corrected trial balance was not posted"
+        )

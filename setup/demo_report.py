@@ -1,4 +1,4 @@
-"""What the demo tells its user on the terminal: the plant's runs, the open exceptions, a curl.
+"""What the demo tells its user on the terminal: the day's summary table and a curl call.
 
 Reads the outcome as the demo's administrator (admin/admin) through XML-RPC, so what it prints
 is what the user will find in Odoo.
@@ -32,43 +32,71 @@ def plant_messages(odoo, keys):
     return odoo.read("integration.message", domain, ["idempotency_key", "state", "exception_id"])
 
 
-def print_runs(odoo, sent, messages, orders):
-    """One line per report the plant sent, then the state of its work orders."""
-    by_key = {message["idempotency_key"]: message for message in messages}
-    print("\nPlant 1 MES reported (message state in Odoo; HTTP answers to each delivery):")
-    for what, message_id, statuses in sent:
-        message = by_key.get(message_id, {})
-        exception = message.get("exception_id")
-        note = ", see its exception below" if exception else ""
-        print(f"  {what:<30} {message.get('state', '?'):<8} {statuses}{note}")
-    references = [order["reference"] for order in orders.values()]
-    work_orders = odoo.read(
-        "integration.mes.work.order",
-        [("name", "in", references)],
-        ["name", "state", "qty_planned", "qty_produced", "production_ids"],
+STATES = ("pending", "processing", "waiting", "done", "failed")
+OPEN = ("new", "in_progress")
+
+
+def _groups(odoo, model, domain, groupby):
+    return odoo.models.execute_kw(
+        odoo.database,
+        odoo.uid,
+        "admin",
+        model,
+        "read_group",
+        [domain, ["__count"], groupby],
+        {"lazy": False},
     )
-    for work_order in sorted(work_orders, key=lambda w: w["name"]):
+
+
+def message_table(odoo):
+    """``{"ENDPOINT/flow": {state: count}}`` of every flow with messages."""
+    flows = {}
+    codes = {
+        endpoint["id"]: endpoint["code"]
+        for endpoint in odoo.read("integration.endpoint", [], ["code"])
+    }
+    for flow in odoo.read("integration.flow", [], ["code", "endpoint_id"]):
+        flows[flow["id"]] = f"{codes.get(flow['endpoint_id'][0], '?')}/{flow['code']}"
+    table = {}
+    for group in _groups(odoo, "integration.message", [], ["flow_id", "state"]):
+        name = flows.get(group["flow_id"][0], "?") if group["flow_id"] else "(no flow)"
+        table.setdefault(name, {})[group["state"]] = group["__count"]
+    return table
+
+
+def open_exceptions(odoo):
+    """``{category label: count}`` of the open exception cards."""
+    groups = _groups(odoo, "integration.exception", [("state", "in", OPEN)], ["category"])
+    return {group["category"]: group["__count"] for group in groups}
+
+
+def print_summary(day):
+    """Messages per flow by state, the backlog, open exceptions by category, reconciliations."""
+    odoo = day.odoo
+    table = message_table(odoo)
+    stamp = time.strftime("%H:%M:%S")
+    print(f"\n  -- {stamp} {day.step or 'summary'}: messages per flow --", flush=True)
+    print("  " + f"{'flow':<34}" + "".join(f"{state:>11}" for state in STATES))
+    for name in sorted(table):
+        counts = table[name]
+        print("  " + f"{name:<34}" + "".join(f"{counts.get(s, 0):>11}" for s in STATES))
+    backlog = sum(counts.get("pending", 0) for counts in table.values())
+    print(f"  backlog (pending): {backlog}")
+    exceptions = open_exceptions(odoo)
+    listed = ", ".join(f"{category} {count}" for category, count in sorted(exceptions.items()))
+    print(f"  open exceptions by category: {listed or 'none'}")
+    runs = odoo.read(
+        "integration.reconciliation.run",
+        [],
+        ["name", "state", "line_count", "matched_count", "different_count", "open_count"],
+    )
+    for run in runs:
         print(
-            f"  Work order {work_order['name']}: {work_order['state']}, "
-            f"{work_order['qty_produced']:g} of {work_order['qty_planned']:g} produced, "
-            f"{len(work_order['production_ids'])} manufacturing order(s)"
+            f"  reconciliation {run['name']}: {run['state']}, {run['line_count']} lines, "
+            f"{run['matched_count']} matched, {run['different_count']} different, "
+            f"{run['open_count']} to decide"
         )
-
-
-def print_exceptions(odoo):
-    """The open exceptions, each in one line (README.rst, Quickstart, explains each one)."""
-    exceptions = odoo.read(
-        "integration.exception",
-        [("state", "in", ("new", "in_progress"))],
-        ["name", "message_count"],
-    )
-    print(f"\nOpen exceptions in Integration > Exceptions: {len(exceptions)}")
-    for exception in sorted(exceptions, key=lambda e: e["id"]):
-        name = exception["name"]
-        name = name if len(name) <= 110 else name[:107] + "..."
-        print(f"  - {name} ({exception['message_count']} message(s))")
-    if exceptions:
-        print("  What each one means and how to resolve it: README.rst, Quickstart.")
+    print("", flush=True)
 
 
 def curl_command(odoo_url, key):

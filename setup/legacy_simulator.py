@@ -3,7 +3,8 @@
 
 Standalone (no Odoo import). Its data is tables of rows named as an old ERP names them
 (``ITEMNO``, ``DESCR``, ``UOM``...), each row with its last change time ``UPDATED_AT``:
-``items``, ``partners``, ``bom_lines``, ``open_orders`` and ``balances``.
+``items``, ``partners``, ``bom_lines``, ``open_orders``, ``balances`` and ``ledger`` (a trial
+balance: one row per account and period).
 
     python3 setup/legacy_simulator.py serve [--port 8098] [--root /srv/drop] [--throttle-every 0]
     python3 setup/legacy_simulator.py extract items --root /srv/drop [--rows 100000] [--flow items]
@@ -53,9 +54,10 @@ TABLES = {
         ["LINEID", "ORDERNO", "KIND", "PARTNO", "ITEMNO", "QTY", "PRICE", "STATUS"],
     ),
     "balances": ("LINEID", ["LINEID", "ITEMNO", "LOCATION", "LOT", "QTY", "VALUE"]),
+    "ledger": ("LINEID", ["LINEID", "PERIOD", "COMPANY", "ACCOUNT", "LABEL", "DEBIT", "CREDIT"]),
 }
 BOM_LINE_COLUMNS = ["LINEID", "ITEMNO", "QTY", "UOM"]  # a line of GET /api/boms
-DECIMAL_COLUMNS = frozenset({"WEIGHT", "PRICE", "QTY", "VALUE"})
+DECIMAL_COLUMNS = frozenset({"WEIGHT", "PRICE", "QTY", "VALUE", "DEBIT", "CREDIT"})
 EPOCH = datetime.datetime(2026, 1, 5, 6, 0, tzinfo=datetime.timezone.utc)
 
 
@@ -123,6 +125,17 @@ def generated_row(table, number):
             "LOT": f"L{number % 30:04d}" if number % 2 else "",
             "QTY": float(number % 250),
             "VALUE": round((number % 250) * 2.75, 2),
+        }
+    elif table == "ledger":
+        amount = round(100.0 * (number % 17 + 1), 2)
+        row = {
+            "LINEID": str(number),
+            "PERIOD": "2026-01",
+            "COMPANY": "Plant 2",
+            "ACCOUNT": f"{1000 + (number // 2) * 100}",
+            "LABEL": f"Konto {number}",
+            "DEBIT": amount if number % 2 else 0.0,
+            "CREDIT": 0.0 if number % 2 else amount,
         }
     else:
         raise KeyError(f"unknown table {table!r}; tables: {', '.join(TABLES)}")

@@ -3,8 +3,10 @@
 
 Installs every suite addon with ``--test-enable`` (at_install and post_install tests, the
 suite's addons only), keeps the full server log under ``.build/logs/``, echoes warnings, errors
-and test lines, and takes the counts from Odoo's own closing test report. Exits non-zero on any
-failure or error, when no test ran, or when the server could not start.
+and test lines, and takes the counts from Odoo's own closing test report. The whole suite (no
+``--tags``) then runs the merger-day rehearsal check (``rehearsal_check.py``), whose counts are
+added to the closing line; ``--rehearsal`` runs that check alone. Exits non-zero on any failure
+or error, when no test ran, or when the server could not start.
 """
 
 import argparse
@@ -16,6 +18,7 @@ import time
 
 import _suite
 import bootstrap
+import rehearsal_check
 
 REPORT = re.compile(
     r"(?P<failed>\d+) failed, (?P<errors>\d+) error\(s\) of (?P<total>\d+) tests"
@@ -35,17 +38,20 @@ def parse_args():
         "--tags",
         help="Odoo --test-tags to run instead of the whole suite, e.g. /integration_core",
     )
+    parser.add_argument(
+        "--rehearsal", action="store_true", help="run the merger-day rehearsal check alone"
+    )
     return parser.parse_args()
 
 
-def run_odoo(database, tags, log_path):
-    """Install the suite with tests in ``database``; return (exit code, report match, skipped)."""
+def run_odoo(database, tags, log_path, install=True):
+    """Install the suite with tests in ``database`` (or, without ``install``, run the tests
+    ``tags`` names on it as it is); return (exit code, report match, skipped)."""
+    setup = ["-i", ",".join((_suite.UMBRELLA, *_suite.TEST_ADDONS)), "--without-demo=all"]
     command = _suite.odoo_command(
         "-d",
         database,
-        "-i",
-        ",".join((_suite.UMBRELLA, *_suite.TEST_ADDONS)),
-        "--without-demo=all",
+        *(setup if install else []),
         "--test-enable",
         f"--test-tags={tags}",
         "--stop-after-init",
@@ -53,7 +59,7 @@ def run_odoo(database, tags, log_path):
         "--http-interface=127.0.0.1",
         "--max-cron-threads=0",
         "--log-level=info",
-        with_test_addons=True,
+        with_test_addons=install,
     )
     report, skipped = None, 0
     with open(log_path, "w", encoding="utf-8") as log:
@@ -69,11 +75,29 @@ def run_odoo(database, tags, log_path):
         return process.wait(), report, skipped
 
 
+def counts(code, report, skipped, log_path):
+    """(passed, failed, skipped, total) of an Odoo test run; no report counts one failure."""
+    if report is None:
+        print(f"Odoo ended (exit {code}) without a test report: see {log_path}")
+        return 0, 1, 0, 0
+    failed = int(report["failed"]) + int(report["errors"])
+    total = int(report["total"])
+    return total - failed - skipped, failed, skipped, total
+
+
+def closing(passed, failed, skipped):
+    return f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else "")
+
+
 def main():
     args = parse_args()
     bootstrap.ensure()
     _suite.ensure_requirements()
     _suite.require_postgres()
+    if args.rehearsal:
+        passed, failed = rehearsal_check.run(run_odoo, keep=args.keep)
+        print(closing(passed, failed, 0))
+        return 1 if failed or not passed else 0
     _suite.require_rabbitmq(required=args.tags is None)  # for the AMQP transport's tests
     database = f"mi_test_{time.strftime('%Y%m%d_%H%M%S')}_{os.getpid()}"
     tags = args.tags or ",".join(
@@ -88,16 +112,13 @@ def main():
     finally:
         if not args.keep:
             subprocess.run(["dropdb", "--if-exists", database], check=False)
-    if report is None:
-        print(f"Odoo ended (exit {code}) without a test report: see {log_path}")
-        print("0 passed, 1 failed")
-        return 1
-    failed = int(report["failed"]) + int(report["errors"])
-    total = int(report["total"])
-    passed = total - failed - skipped
-    closing = f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else "")
-    print(closing)
-    if total == 0:
+    passed, failed, skipped, total = counts(code, report, skipped, log_path)
+    if args.tags is None:
+        rehearsal_passed, rehearsal_failed = rehearsal_check.run(run_odoo, keep=args.keep)
+        print(f"Merger-day rehearsal: {closing(rehearsal_passed, rehearsal_failed, 0)}")
+        passed, failed = passed + rehearsal_passed, failed + rehearsal_failed
+    print(closing(passed, failed, skipped))
+    if not total:
         print("No test ran.", file=sys.stderr)
         return 1
     return 1 if failed or code else 0

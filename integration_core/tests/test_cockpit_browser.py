@@ -115,7 +115,7 @@ class TestCockpitBrowser(HttpCase):
 
     def search_filters(self):
         """Every filter of the suite's search views: its domain and context as written."""
-        modules = ["integration_core", "integration_mes", "integration_wms"]
+        modules = ["integration_core", "integration_stock", "integration_mes", "integration_wms"]
         modules += ["integration_legacy_erp", "manufacturing_integration"]
         view_ids = (
             self.env["ir.model.data"]

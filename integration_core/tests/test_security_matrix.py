@@ -15,7 +15,13 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 from ..lib import package_format
 from .common import with_encryption_key
 
-SUITE = ("integration_core", "integration_mes", "integration_wms", "integration_legacy_erp")
+SUITE = (
+    "integration_core",
+    "integration_stock",
+    "integration_mes",
+    "integration_wms",
+    "integration_legacy_erp",
+)
 ROLES = ("plain", "service", "user", "manager")
 API = "base.group_user,integration_core.group_integration_api"
 GROUPS = {

@@ -17,4 +17,5 @@ from . import purchase_order
 from . import integration_handler_legacy_order
 from . import integration_handler_legacy_order_status
 from . import integration_handler_legacy_stock_balance
+from . import integration_handler_legacy_stock_statement
 from . import integration_handler_legacy_trial_balance

@@ -26,6 +26,7 @@ class TestSchemas(TransactionCase):
                 "order.status",
                 "order.status.outbound",
                 "stock.balance",
+                "stock.balance.statement",
                 "trial_balance",
                 "item.outbound",
                 "partner.outbound",
@@ -35,7 +36,7 @@ class TestSchemas(TransactionCase):
             schema = json.loads(entry.json_schema)
             jsonschema.Draft202012Validator.check_schema(schema)
             self.assertLessEqual({"message_id", "sent_at"}, set(schema["required"]), entry.code)
-        self.assertEqual(len(list(SCHEMAS.glob("*.json"))), 8)
+        self.assertEqual(len(list(SCHEMAS.glob("*.json"))), 9)
 
     def test_the_usage_examples_match_their_schemas(self):
         """Every example of USAGE.md follows the schema of the flow it is posted to."""
@@ -51,6 +52,7 @@ class TestSchemas(TransactionCase):
                 "purchase_order",
                 "order.status",
                 "stock.balance",
+                "stock.balance.statement",
                 "trial_balance",
             },
         )

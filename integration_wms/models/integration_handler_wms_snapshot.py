@@ -5,14 +5,14 @@ from odoo import _, api, models
 from odoo.addons.integration_core.lib.errors import InvalidMessage, MissingReference
 from odoo.addons.integration_core.lib.payload import PayloadReader
 from odoo.addons.integration_core.lib.reconciliation import Statement
-
-from .integration_wms_stock_reconciler import STOCK_ENTITY
+from odoo.addons.integration_stock.models.integration_stock_reconciler import STOCK_ENTITY
 
 
 class IntegrationHandlerWmsSnapshot(models.AbstractModel):
     """Reads a snapshot chunk, finds what its codes name and hands its lines to the core's
     reconciliation engine, which compares the snapshot once every chunk is in (see the
-    flow's reconciler, ``integration.wms.stock.reconciler``).
+    flow's reconciler, ``integration.wms.stock.reconciler``, the shared stock reconciler
+    of ``integration_stock``).
 
     Codes go through the record lookup: the endpoint's cross-reference first, then a
     product's internal reference, a location's barcode, a lot's name (for its product), a
@@ -64,6 +64,7 @@ class IntegrationHandlerWmsSnapshot(models.AbstractModel):
         )
         lots = self._lots(endpoint, lines, products)
         units = self._require_many(endpoint, "uom.uom", {line["unit"] for line in lines} - {None})
+        Reconciler = self.env["integration.stock.reconciler"]
         problems = []
         rows = []
         for number, line in enumerate(lines, start=1):
@@ -104,19 +105,8 @@ class IntegrationHandlerWmsSnapshot(models.AbstractModel):
                     )
                     continue
                 quantity = unit._compute_quantity(quantity, product.uom_id, round=False)
-            rows.append(
-                {
-                    "key": f"{product.id}:{location.id}:{lot.id or 0}",
-                    "name": " / ".join(
-                        filter(None, (line["product"], location.complete_name, line["lot"]))
-                    ),
-                    "quantity": quantity,
-                    "unit_value": product.standard_price,
-                    "product_id": product.id,
-                    "location_id": location.id,
-                    "lot_id": lot.id or None,
-                }
-            )
+            name = " / ".join(filter(None, (line["product"], location.complete_name, line["lot"])))
+            rows.append(Reconciler._statement_row(product, location, lot, quantity, name))
         if problems:
             raise InvalidMessage(problems)
         return rows

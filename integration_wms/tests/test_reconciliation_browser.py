@@ -81,7 +81,7 @@ class TestWmsReconciliationBrowser(ScreenshotMixin, HttpCase):
 
     def test_stock_reconciliation_report(self):
         pivot = self.capture(
-            "/odoo/action-integration_wms.integration_reconciliation_line_action_wms",
+            "/odoo/action-integration_stock.integration_reconciliation_line_action_stock",
             "document.querySelectorAll('.o_pivot tbody tr').length >= 3",
         )
         self.save("wms-stock-reconciliation.png", pivot)

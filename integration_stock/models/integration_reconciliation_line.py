@@ -3,7 +3,7 @@ from odoo import fields, models
 
 class IntegrationReconciliationLine(models.Model):
     """What a stock reconciliation line is about, for reports by location and product: the
-    WMS stock reconciler fills these from both sides (``_line_dimensions``)."""
+    stock reconciler fills these from both sides (``_line_dimensions``)."""
 
     _inherit = "integration.reconciliation.line"
 

@@ -1,0 +1,2 @@
+from . import test_stock_reconciler
+from . import test_install_hook
