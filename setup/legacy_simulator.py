@@ -17,6 +17,9 @@ REST API (what the suite's REST pull reads):
 - ``GET /api/<table>?updated_since=<ISO time>&page=<n>&page_size=<size>``: ``{"items": [...],
   "next": "/api/<table>?...&page=<n+1>" or null, "total": <count>}``, rows in ascending
   ``UPDATED_AT`` (then key) order, those changed at or after ``updated_since``.
+- ``GET /api/boms`` (same parameters): the BOMs of ``bom_lines``, nested as a REST API serves
+  them: ``{"BOMNO", "PARENT", "UPDATED_AT", "lines": [{"LINEID", "ITEMNO", "QTY", "UOM"}]}``,
+  a BOM's ``UPDATED_AT`` being the latest of its lines'.
 - ``429`` with ``Retry-After`` for the next requests after ``POST /control/throttle``
   ``{"count": 2, "retry_after": 30}``, or every n-th request with ``--throttle-every n``.
 - ``POST /control/change`` ``{"table": "items", "key": "A-1001", "values": {...}, "at": ISO}``
@@ -53,6 +56,7 @@ TABLES = {
     "balances": ("LINEID", ["LINEID", "ITEMNO", "LOCATION", "LOT", "QTY", "VALUE"]),
     "ledger": ("LINEID", ["LINEID", "PERIOD", "COMPANY", "ACCOUNT", "LABEL", "DEBIT", "CREDIT"]),
 }
+BOM_LINE_COLUMNS = ["LINEID", "ITEMNO", "QTY", "UOM"]  # a line of GET /api/boms
 DECIMAL_COLUMNS = frozenset({"WEIGHT", "PRICE", "QTY", "VALUE", "DEBIT", "CREDIT"})
 EPOCH = datetime.datetime(2026, 1, 5, 6, 0, tzinfo=datetime.timezone.utc)
 
@@ -206,6 +210,19 @@ class LegacyData:
             rows = [row for row in rows if parse_iso(row["UPDATED_AT"]) >= floor]
         return sorted(rows, key=lambda row: (parse_iso(row["UPDATED_AT"]), row[key]))
 
+    def boms(self, since=None):
+        """The BOMs of ``bom_lines``, each with its lines, changed at or after ``since``."""
+        boms = {}
+        for row in self.changed_since("bom_lines"):
+            bom = boms.setdefault(
+                row["BOMNO"], {"BOMNO": row["BOMNO"], "PARENT": row["PARENT"], "lines": []}
+            )
+            bom["lines"].append({column: row.get(column) for column in BOM_LINE_COLUMNS})
+            bom["UPDATED_AT"] = row["UPDATED_AT"]  # lines come oldest change first
+        floor = parse_iso(since) if since else None
+        rows = [bom for bom in boms.values() if not floor or parse_iso(bom["UPDATED_AT"]) >= floor]
+        return sorted(rows, key=lambda bom: (parse_iso(bom["UPDATED_AT"]), bom["BOMNO"]))
+
 
 # ---------------------------------------------------------------------------------- server
 class LegacySimulator(LoopbackServer):
@@ -260,7 +277,7 @@ class LegacySimulator(LoopbackServer):
         if parts.path == "/control/received":
             return 200, {"requests": self.data.received, "files": self.out_files()}, {}
         table = parts.path.removeprefix("/api/")
-        if not parts.path.startswith("/api/") or table not in TABLES:
+        if not parts.path.startswith("/api/") or table not in (*TABLES, "boms"):
             return 404, {"error": f"no such list {parts.path}"}, {}
         retry_after = self._retry_after()
         if retry_after is not None:
@@ -304,7 +321,7 @@ class LegacySimulator(LoopbackServer):
         size = max(1, min(int(query.get("page_size", ["100"])[0]), 1000))
         page = max(1, int(query.get("page", ["1"])[0]))
         since = query.get("updated_since", [None])[0]
-        rows = self.data.changed_since(table, since)
+        rows = self.data.boms(since) if table == "boms" else self.data.changed_since(table, since)
         chunk = rows[(page - 1) * size : page * size]
         following = None
         if page * size < len(rows):

@@ -8,6 +8,8 @@ the evaluator (``mapping.py``) turns that into an issue with a path. There is de
 to plug in code: mappings are edited in the UI by people who must not run Python on the server.
 
 - ``strip``, ``upper``, ``lower``: text (an integer counts as its digits).
+- ``odoo_code``: the internal reference an Odoo display name starts with (``"[A-1] Valve"`` ->
+  ``"A-1"``), as an older Odoo names a product in a many2one value.
 - ``integer``: int, integral float or numeric text -> int within 64 bits (no bool, no "1.5").
 - ``decimal`` [precision]: a number or numeric text -> float, rounded half-up at ``precision``
   digits through Decimal (floats are read by their repr, so 2.675 -> 2.68). No NaN, inf, bool.
@@ -48,6 +50,7 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 MAX_PRECISION = 15  # digits a float still carries exactly
 # ASCII only: int() and Decimal() also accept Arabic-Indic digits and "1_000", no ERP means those.
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_ODOO_CODE = re.compile(r"\s*\[([^\]]*[^\]\s][^\]]*)\]")
 # Private context: big enough for 64-bit integers with decimals, and never the thread's global one.
 _DECIMALS = Context(prec=40)
 # A sample that catches formats losing information: day 23 > 12, hour 13 > 12, year 2024.
@@ -217,6 +220,14 @@ def _upper(value, params, ctx):
 
 def _lower(value, params, ctx):
     return _text(value).lower()
+
+
+def _odoo_code(value, params, ctx):
+    found = _ODOO_CODE.match(_text(value))
+    if not found:
+        message = f"no [internal reference] at the start of {short_repr(value, 40)}"
+        raise MappingValueError(message, "missing_code")
+    return found.group(1).strip()
 
 
 def _integer(value, params, ctx):
@@ -407,6 +418,7 @@ TRANSFORMS = {
     "strip": Transform(_strip),
     "upper": Transform(_upper),
     "lower": Transform(_lower),
+    "odoo_code": Transform(_odoo_code),
     "integer": Transform(_integer),
     "decimal": Transform(_decimal, (Param("precision", _check_precision),)),
     "date": Transform(_date, (Param("format", _format_checker(lambda d: d.date())),)),

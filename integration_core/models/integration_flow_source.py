@@ -59,6 +59,18 @@ class IntegrationLegacySource(models.AbstractModel):
         tracking=True,
         help="Older Odoo: comma-separated field names to read (empty: all stored fields).",
     )
+    pull_lines_field = fields.Char(
+        string="Odoo lines field",
+        tracking=True,
+        help="Older Odoo: a one2many field whose lines are read with each record and nested "
+        "into it as a list, e.g. bom_line_ids of mrp.bom or order_line of sale.order. Empty: "
+        "records only.",
+    )
+    pull_line_fields = fields.Char(
+        string="Odoo line fields",
+        help="Older Odoo: comma-separated fields to read of each line, e.g. "
+        "product_id,product_qty (empty: all stored fields).",
+    )
     pull_watermark = fields.Char(
         string="Watermark",
         readonly=True,

@@ -13,6 +13,8 @@ SOURCE_FIELDS = (
     "pull_updated_key",
     "pull_domain",
     "pull_fields",
+    "pull_lines_field",
+    "pull_line_fields",
     "payload_map",
 )
 # Kinds of endpoint a flow reads a legacy source from (the endpoint's transports).
@@ -58,6 +60,12 @@ class IntegrationSourcePreset(models.Model):
     pull_updated_key = fields.Char(string="Changed-at key", default="updated_at")
     pull_domain = fields.Char(string="Odoo domain", default="[]")
     pull_fields = fields.Char(string="Odoo fields", help="Comma-separated field names.")
+    pull_lines_field = fields.Char(
+        string="Odoo lines field", help="A one2many of the pulled model, read with each record."
+    )
+    pull_line_fields = fields.Char(
+        string="Odoo line fields", help="Comma-separated field names of the lines."
+    )
     ordering_key_path = fields.Char(
         string="Ordering key path",
         help="Path in what the source sends; empty: the flow keeps its own.",

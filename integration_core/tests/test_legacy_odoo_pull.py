@@ -2,11 +2,15 @@
 
 A second database with only ``base`` (``tests/older_odoo.py``) plays the acquired company's
 Odoo. Records made there are pulled by ``write_date`` with an overlap; a record changed there
-is picked up once.
+is picked up once. A flow naming a lines field gets each record's lines nested into it, read
+with one call per page.
 """
+
+from unittest.mock import patch
 
 from odoo.tests import tagged
 
+from ..tools import odoo_pull
 from .older_odoo import OlderOdooCase
 
 
@@ -56,6 +60,51 @@ class TestLegacyOdooPull(OlderOdooCase):
         self.assertEqual(len(self.payloads()), 6)
         self.pull()  # the overlap asks again: nothing twice
         self.assertEqual(len(self.payloads()), 6)
+
+    def test_the_lines_of_a_page_are_nested_into_its_records_with_one_read(self):
+        self.flow.write(
+            {
+                "pull_domain": "[('ref', '=like', 'WERK-%')]",
+                "pull_lines_field": "child_ids",
+                "pull_line_fields": "name,email,parent_id",
+            }
+        )
+        for n in range(1, 4):
+            company = self.old_call(
+                "res.partner",
+                "create",
+                {"name": f"Werk {n}", "ref": f"WERK-{n}", "is_company": True},
+            )
+            for person in range(n - 1):
+                self.old_call(
+                    "res.partner",
+                    "create",
+                    {
+                        "name": f"Kontakt {n}.{person}",
+                        "email": f"k{person}@w{n}.de",
+                        "parent_id": company,
+                    },
+                )
+        with patch.object(odoo_pull, "_call", wraps=odoo_pull._call) as calls:
+            self.pull()
+        methods = [call.args[6] for call in calls.call_args_list if len(call.args) > 6]
+        # fields_get once; two pages of two records: a search_read and one read of lines each
+        self.assertEqual(methods, ["fields_get", "search_read", "read", "search_read", "read"])
+        payloads = {p["ref"]: p for p in self.payloads()}
+        self.assertEqual(set(payloads), {"WERK-1", "WERK-2", "WERK-3"})
+        self.assertEqual(payloads["WERK-1"]["child_ids"], [])
+        lines = payloads["WERK-3"]["child_ids"]
+        self.assertEqual(
+            [(line["name"], line["email"], line["parent_id"]) for line in lines],
+            [(f"Kontakt 3.{n}", f"k{n}@w3.de", [company, "Werk 3"]) for n in range(2)],
+        )
+        self.assertEqual(set(lines[0]), {"id", "name", "email", "parent_id"})
+
+    def test_a_lines_field_that_is_not_a_one2many_is_reported_on_the_flow(self):
+        self.flow.pull_lines_field = "city"
+        self.pull()
+        self.assertFalse(self.payloads())
+        self.assertIn("city is not a one2many field of res.partner", self.flow.pull_last_result)
 
     def test_a_wrong_password_is_reported_on_the_flow(self):
         self.endpoint.secret = "wrong"

@@ -85,6 +85,14 @@ class TestTextTransforms(MappingCase):
         self.assertEqual(self.mapped(["lower"], "FG-Straße"), "fg-straße")
         self.assertEqual(self.mapped(["upper"], "straße"), "STRASSE")
 
+    def test_odoo_code_is_the_internal_reference_of_a_display_name(self):
+        self.assertEqual(self.mapped(["odoo_code"], "[OD-1] Ventil [DN 25]"), "OD-1")
+        self.assertEqual(self.mapped(["odoo_code"], " [ A 7 ]Flansch"), "A 7")
+        for value in ("Ventil ohne Nummer", "[] Leer", "[  ] Leer", "Ventil [OD-1]"):
+            issue = self.rejected(["odoo_code"], value, "missing_code")
+            self.assertIn("no [internal reference]", issue.message)
+        self.rejected(["odoo_code"], [7, "[OD-1] Ventil"], "wrong_type")
+
     def test_integer_codes_become_text(self):
         # legacy ERPs send item numbers as JSON numbers; they are codes, not quantities
         self.assertEqual(self.mapped(["strip"], 1001), "1001")

@@ -3,7 +3,10 @@
 The endpoint gives the URL, the database (``odoo_database``), the login (``username``) and the
 password or API key (its encrypted credential); the flow gives the model (``pull_path``), a
 domain, the fields and a page size. Records are read in ``write_date, id`` order with an offset,
-page by page; see ``pull_source`` for the watermark and the overlap.
+page by page; see ``pull_source`` for the watermark and the overlap. A flow naming a lines field
+(a one2many such as ``bom_line_ids``) gets each record's lines nested into it as a list of
+rows, read with one ``read`` per page for all the page's lines; many2one values stay as the
+older Odoo returns them (``[id, name]``).
 """
 
 import ast
@@ -117,25 +120,65 @@ def pages(endpoint, flow, since):
     uid, password = login(endpoint)
     objects = _proxy(endpoint, "object")
     domain = flow_domain(flow) + ([("write_date", ">=", since)] if since else [])
-    names = [name.strip() for name in (flow.pull_fields or "").split(",") if name.strip()]
+    names = _names(flow.pull_fields)
+    lines_field = (flow.pull_lines_field or "").strip()
     options = {"order": "write_date asc, id asc", "limit": max(flow.pull_page_size or 100, 1)}
     if names:
-        options["fields"] = sorted(set(names) | {"write_date"})
-    offset = 0
-    while True:
-        records = _call(
+        options["fields"] = sorted(set(names) | {"write_date"} | ({lines_field} - {""}))
+
+    def execute(model, method, *args, **kwargs):
+        return _call(
             endpoint,
             objects.execute_kw,
             endpoint.odoo_database,
             uid,
             password,
-            flow.pull_path,
-            "search_read",
-            [domain],
-            dict(options, offset=offset),
+            model,
+            method,
+            list(args),
+            kwargs,
         )
+
+    line_model = _line_model(endpoint, flow, execute) if lines_field else None
+    offset = 0
+    while True:
+        records = execute(flow.pull_path, "search_read", domain, **dict(options, offset=offset))
+        if records and line_model:
+            _nest_lines(records, lines_field, line_model, _names(flow.pull_line_fields), execute)
         if records:
             yield records
         if len(records) < options["limit"]:
             return
         offset += len(records)
+
+
+def _names(text):
+    return [name.strip() for name in (text or "").split(",") if name.strip()]
+
+
+def _line_model(endpoint, flow, execute):
+    """The model of the flow's lines field; PermanentError when it is not a one2many."""
+    field = flow.pull_lines_field.strip()
+    described = execute(flow.pull_path, "fields_get", [field], attributes=["type", "relation"])
+    if described.get(field, {}).get("type") not in ("one2many", "many2many"):
+        raise PermanentError(
+            _(
+                "Flow %(flow)s: %(field)s is not a one2many field of %(model)s on %(code)s.",
+                flow=flow.code,
+                field=field,
+                model=flow.pull_path,
+                code=endpoint.code,
+            )
+        )
+    return described[field]["relation"]
+
+
+def _nest_lines(records, lines_field, line_model, line_fields, execute):
+    """Replace each record's line ids by its line rows: one ``read`` for the whole page."""
+    ids = [line_id for record in records for line_id in record.get(lines_field) or []]
+    rows = execute(line_model, "read", ids, fields=line_fields) if ids else []
+    by_id = {row["id"]: row for row in rows}
+    for record in records:
+        record[lines_field] = [
+            by_id[line_id] for line_id in record.get(lines_field) or [] if line_id in by_id
+        ]

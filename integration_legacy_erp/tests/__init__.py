@@ -10,5 +10,7 @@ from . import test_harmonize
 from . import test_sources
 from . import test_sources_orders
 from . import test_sources_odoo
+from . import test_sources_odoo_lines
 from . import test_sources_balances
 from . import test_source_presets
+from . import test_sources_boms

@@ -129,7 +129,17 @@ class TestLegacySourcePresets(TransactionCase):
         return payload_map.canonical_payload(flow, flow.endpoint_id, row)
 
     def test_the_presets_load_their_mapping_from_the_payload_map_files(self):
-        for name in ("file_bom", "rest_item", "rest_open_order", "odoo_item", "odoo_partner"):
+        names = (
+            "file_bom",
+            "rest_item",
+            "rest_open_order",
+            "rest_bom",
+            "odoo_item",
+            "odoo_partner",
+            "odoo_bom",
+            "odoo_sale_order",
+        )
+        for name in names:
             self.assertEqual(
                 json.loads(self.preset(name).payload_map),
                 json.loads((MAPS / f"{name}.json").read_text()),
@@ -222,4 +232,33 @@ class TestLegacySourcePresets(TransactionCase):
                 "phone": None,
                 "customer": True,
             },
+        )
+
+    def test_older_odoo_bills_of_materials_are_pulled_with_their_lines(self):
+        flow = self.applied("odoo_bom")
+        self.assertEqual(
+            (flow.pull_path, flow.pull_lines_field, flow.pull_line_fields),
+            ("mrp.bom", "bom_line_ids", "product_id,product_qty,product_uom_id"),
+        )
+        row = {
+            "id": 3,
+            "code": "B-1",
+            "product_tmpl_id": [5, "[OD-10] Welle"],
+            "product_qty": 1.0,
+            "product_uom_id": [1, "Units"],
+            "bom_line_ids": [
+                {
+                    "id": 9,
+                    "product_id": [8, "[OD-12] Schraube M6"],
+                    "product_qty": 4.0,
+                    "product_uom_id": [1, "Units"],
+                },
+            ],
+            "write_date": "2026-11-30 10:00:00",
+        }
+        canonical = self.canonical(flow, row)
+        self.assertEqual(canonical["product"], "OD-10")
+        self.assertEqual(
+            [(line["item"], line["quantity"]) for line in canonical["components"]],
+            [("OD-12", 4.0)],
         )

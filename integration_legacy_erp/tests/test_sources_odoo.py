@@ -18,32 +18,33 @@ from .test_sources import check_duplicate_review
 MAPS = Path(__file__).resolve().parents[1] / "data" / "payload_maps"
 
 
-@tagged("post_install", "-at_install")
-class TestLegacyOdooSource(OlderOdooCase):
-    older_odoo_suffix = "acquired"
-    older_odoo_modules = ("product",)
+class OlderOdooSourceCase(OlderOdooCase):
+    """An older Odoo endpoint and the pulling flows a test makes on it."""
 
     def setUp(self):
         super().setUp()
         self.endpoint = self.older_odoo_endpoint()
 
-    def make_flow(self, code, handler, model, domain, fields, ordering_key, payload_map):
+    def make_flow(self, code, handler, model, domain, fields, ordering_key, payload_map, **values):
         return self.env["integration.flow"].create(
-            {
-                "name": f"Acquired {code}",
-                "code": code,
-                "endpoint_id": self.endpoint.id,
-                "direction": "inbound",
-                "trigger": "poll",
-                "handler": handler,
-                "state": "active",
-                "pull_path": model,
-                "pull_domain": domain,
-                "pull_fields": fields,
-                "pull_page_size": 2,
-                "ordering_key_path": ordering_key,
-                "payload_map": (MAPS / payload_map).read_text(),
-            }
+            dict(
+                {
+                    "name": f"Acquired {code}",
+                    "code": code,
+                    "endpoint_id": self.endpoint.id,
+                    "direction": "inbound",
+                    "trigger": "poll",
+                    "handler": handler,
+                    "state": "active",
+                    "pull_path": model,
+                    "pull_domain": domain,
+                    "pull_fields": fields,
+                    "pull_page_size": 2,
+                    "ordering_key_path": ordering_key,
+                    "payload_map": (MAPS / payload_map).read_text(),
+                },
+                **values,
+            )
         )
 
     def pull_and_work(self):
@@ -55,6 +56,12 @@ class TestLegacyOdooSource(OlderOdooCase):
 
     def found(self, model, code):
         return self.env["integration.xref"]._resolve(self.endpoint, model, code)
+
+
+@tagged("post_install", "-at_install")
+class TestLegacyOdooSource(OlderOdooSourceCase):
+    older_odoo_suffix = "acquired"
+    older_odoo_modules = ("product",)
 
     def test_partners_of_the_older_odoo_become_partners_and_a_change_is_taken_once(self):
         flow = self.make_flow(
