@@ -12,8 +12,6 @@ older Odoo returns them (``[id, name]``).
 import ast
 import xmlrpc.client
 
-from odoo import _
-
 from ..lib.errors import PermanentError, TransientError
 from . import pull_source
 
@@ -43,7 +41,9 @@ class _SafeTimeoutTransport(xmlrpc.client.SafeTransport):
 def _proxy(endpoint, service):
     if not endpoint.url or not endpoint.odoo_database or not endpoint.username:
         raise PermanentError(
-            _("Endpoint %s needs a URL, a database and a login to read an Odoo.", endpoint.code)
+            endpoint.env._(
+                "Endpoint %s needs a URL, a database and a login to read an Odoo.", endpoint.code
+            )
         )
     url = f"{endpoint.url.rstrip('/')}/xmlrpc/2/{service}"
     timeout = (endpoint.connect_timeout or 5.0) + (endpoint.read_timeout or 30.0)
@@ -58,16 +58,20 @@ def _call(endpoint, function, *args):
     except xmlrpc.client.Fault as fault:
         first = (fault.faultString or "").strip().splitlines()
         raise PermanentError(
-            _("%(code)s answered: %(fault)s", code=endpoint.code, fault=first[-1] if first else "")
+            endpoint.env._(
+                "%(code)s answered: %(fault)s",
+                code=endpoint.code,
+                fault=first[-1] if first else "",
+            )
         ) from None
     except xmlrpc.client.ProtocolError as error:
         raise TransientError(
-            _("%(code)s: HTTP %(status)s", code=endpoint.code, status=error.errcode),
+            endpoint.env._("%(code)s: HTTP %(status)s", code=endpoint.code, status=error.errcode),
             status_code=error.errcode,
         ) from None
     except OSError as error:
         raise TransientError(
-            _("%(code)s unreachable: %(error)s", code=endpoint.code, error=error)
+            endpoint.env._("%(code)s unreachable: %(error)s", code=endpoint.code, error=error)
         ) from None
 
 
@@ -79,7 +83,7 @@ def login(endpoint):
         endpoint, common.authenticate, endpoint.odoo_database, endpoint.username, password, {}
     )
     if not uid:
-        raise PermanentError(_("%s refused the login and password.", endpoint.code))
+        raise PermanentError(endpoint.env._("%s refused the login and password.", endpoint.code))
     return uid, password
 
 
@@ -88,7 +92,7 @@ def test_connection(endpoint):
         login(endpoint)
     except (PermanentError, TransientError) as error:
         return False, str(error)
-    return True, _("Logged in to database %s.", endpoint.odoo_database)
+    return True, endpoint.env._("Logged in to database %s.", endpoint.odoo_database)
 
 
 def poll(endpoint):
@@ -111,7 +115,7 @@ def flow_domain(flow):
     except (ValueError, SyntaxError):
         domain = None
     if not isinstance(domain, list):
-        raise PermanentError(_("Flow %s: the Odoo domain is not a list.", flow.code))
+        raise PermanentError(flow.env._("Flow %s: the Odoo domain is not a list.", flow.code))
     return domain
 
 
@@ -162,7 +166,7 @@ def _line_model(endpoint, flow, execute):
     described = execute(flow.pull_path, "fields_get", [field], attributes=["type", "relation"])
     if described.get(field, {}).get("type") not in ("one2many", "many2many"):
         raise PermanentError(
-            _(
+            flow.env._(
                 "Flow %(flow)s: %(field)s is not a one2many field of %(model)s on %(code)s.",
                 flow=flow.code,
                 field=field,

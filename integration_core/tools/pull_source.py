@@ -16,7 +16,7 @@ import hashlib
 import json
 import logging
 
-from odoo import _, fields
+from odoo import fields
 
 from ..lib.errors import IntegrationError, TransientError
 
@@ -97,7 +97,7 @@ def pull_flow(flow, pages, key_prefix="", updated_key=None):
         flow.with_env(flow.env(cr=cr)).sudo().write(
             {
                 "pull_last_at": now,
-                "pull_last_result": result or _("%s new messages", created),
+                "pull_last_result": result or flow.env._("%s new messages", created),
             }
         )
     return created
@@ -108,7 +108,7 @@ def _pause(flow, error):
     resume_at = fields.Datetime.now() + datetime.timedelta(seconds=seconds)
     with flow.env.registry.cursor() as cr:
         flow.with_env(flow.env(cr=cr)).sudo().pull_resume_at = resume_at
-    return _("Rate limited by the source: paused until %s UTC.", resume_at)
+    return flow.env._("Rate limited by the source: paused until %s UTC.", resume_at)
 
 
 def record_key(record, prefix, record_id, updated):
@@ -125,7 +125,9 @@ def queue_page(flow, records, key_prefix="", updated_key=None):
     items, watermark = [], flow.pull_watermark
     for record in records:
         if not isinstance(record, dict) or record.get(id_key) in (None, ""):
-            raise ValueError(_("A pulled record has no %s: the page was not taken.", id_key))
+            raise ValueError(
+                flow.env._("A pulled record has no %s: the page was not taken.", id_key)
+            )
         updated = record.get(updated_key) or ""
         if updated:
             parse_moment(updated)  # a change time that cannot be read stops the run here
