@@ -10,7 +10,8 @@ played in five steps (``demo_day.py``) with a live summary, once per database: a
 day was played is served as it is (``--db`` names a new one to play it again). Then Odoo serves
 until Ctrl+C (``--exit``: ends after the day, with status 0 when every step succeeded, else 1).
 ``--rehearse package.json`` plays the same day against a plant's configuration package in a
-database named for it (``demo_rehearse.py``). ``--no-plant`` serves Odoo alone. Odoo's log
+database named for it, with the package's endpoint of each kind (``--endpoint kind=CODE`` picks
+one where it has several; ``demo_rehearse.py``). ``--no-plant`` serves Odoo alone. Odoo's log
 goes to ``.build/logs/demo-odoo.log``; the terminal shows what the day did.
 """
 
@@ -57,9 +58,18 @@ def parse_args():
         help="play the day against this configuration package (demo_rehearse.py), "
         "in a database named for it",
     )
+    parser.add_argument(
+        "--endpoint",
+        action="append",
+        metavar="KIND=CODE",
+        help="with --rehearse: the package's endpoint of this kind (mes, wms, legacy_erp) the "
+        "day talks to, where the package has several; repeatable",
+    )
     args = parser.parse_args()
     if args.speed <= 0:
         parser.error("--speed must be above 0")
+    if args.endpoint and not args.rehearse:
+        parser.error("--endpoint picks an endpoint of the package --rehearse names")
     return args
 
 
@@ -110,8 +120,10 @@ def main():
     _suite.require_postgres()
     ODOO_LOG.parent.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("INTEGRATION_ENCRYPTION_KEYS", encryption_keys())
-    package = demo_rehearse.read_package(args.rehearse) if args.rehearse else None
-    if package:
+    package, codes = None, demo_rehearse.DEMO_CODES
+    if args.rehearse:
+        choices = demo_rehearse.parse_choices(args.endpoint)
+        package, codes = demo_rehearse.read_package(args.rehearse, choices)
         args.db = demo_rehearse.database_name(args.rehearse)
     prepare_database(args.db, args.update)
     if package:
@@ -139,7 +151,9 @@ def main():
             return 0
     import demo_day  # noqa: PLC0415 - needs requests, there only after bootstrap.ensure()
 
-    return demo_day.play(args.db, args.port, command, args.speed, args.steps, serve=not args.exit)
+    return demo_day.play(
+        args.db, args.port, command, codes, args.speed, args.steps, serve=not args.exit
+    )
 
 
 if __name__ == "__main__":

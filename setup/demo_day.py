@@ -1,7 +1,10 @@
 """Day 1 of the acquisition, played on the demo database with the three simulators beside Odoo.
 
-``play`` prepares the database through ``odoo shell`` (new API keys for Plant 1's MES and
-Plant 2's WMS, their endpoints pointed at the simulators, the legacy ERP's drop folder and the
+The day talks to one endpoint of each kind, ``codes`` (``{kind: code}``: the demo plant's
+``PLANT1_MES``, ``PLANT2_WMS`` and ``PLANT2_ERP``, or a rehearsed package's:
+``demo_rehearse.py``). ``play`` prepares the database through ``odoo shell``
+(``demo_prepare.py``: new API keys for the MES and the WMS, their endpoints pointed at the
+simulators, the day's orders and transfers routed to them, the legacy ERP's drop folder and the
 flat file formats of its flows), starts the legacy ERP simulator (in this process), the MES and
 WMS simulators and Odoo (two cron workers) as child processes, then plays the steps in order,
 each waiting (over XML-RPC, as admin) until its effect is visible in Odoo:
@@ -39,6 +42,7 @@ import requests
 PLAYED_PARAMETER = "manufacturing_integration.demo_day"
 SUMMARY_EVERY = 15
 PREFERRED_PORTS = {"mes": 8099, "wms": 8098}
+PARTS = {"mes": "mes", "wms": "wms", "legacy": "legacy_erp"}  # the state's parts: their kind
 STEPS = [
     ("The acquired plant's legacy extract is loaded", demo_legacy.load_extract),
     ("Cutover of the item flow under a freeze", demo_freeze.cutover),
@@ -52,8 +56,9 @@ PREPARE_SCRIPT = _suite.ROOT / "setup" / "demo_prepare.py"
 class Day:
     """What the steps share: Odoo over XML-RPC, the simulators, the pace, the printing."""
 
-    def __init__(self, database, odoo_url, speed, children):
+    def __init__(self, database, odoo_url, codes, speed, children):
         self.database, self.odoo_url, self.speed = database, odoo_url, speed
+        self.codes = dict(codes)  # {kind: endpoint code}: mes, wms, legacy_erp
         self.children = children
         self.drop_folder = _suite.BUILD / "demo-drop" / database
         self.mes_url = f"http://127.0.0.1:{port('mes')}"
@@ -89,9 +94,25 @@ class Day:
         finished = [m for m in messages if m["state"] in ("done", "failed")]
         return len(finished) == len(set(keys))
 
+    def require(self, part, flow_codes):
+        """RuntimeError naming the flows of ``flow_codes`` that the endpoint of ``part`` (a key
+        of ``state``: mes, wms, legacy) lacks: the day needs them."""
+        missing = [code for code in flow_codes if code not in self.state[part]["flows"]]
+        if missing:
+            endpoint = self.codes[PARTS[part]]
+            raise RuntimeError(
+                f"the day needs the flow(s) {', '.join(missing)} of endpoint {endpoint}, "
+                "which it lacks or has not active"
+            )
+
+    def flow(self, code):
+        """The id of the legacy ERP endpoint's flow ``code``."""
+        self.require("legacy", (code,))
+        return self.flows[code]
+
     def settled(self, flow_codes, waiting=0):
         """The legacy ERP's ``flow_codes`` have nothing to work, and ``waiting`` messages wait."""
-        domain = [("flow_id", "in", [self.flows[code] for code in flow_codes])]
+        domain = [("flow_id", "in", [self.flow(code) for code in flow_codes])]
         busy = self.count(
             "integration.message", domain + [("state", "in", ("pending", "processing"))]
         )
@@ -150,29 +171,38 @@ def port(name):
 
 def prepare(day):
     """Keys, endpoint URLs, drop folder, flat formats: set through ``odoo shell``."""
-    print("Preparing the day (API keys, simulators' URLs, the legacy drop folder)...", flush=True)
+    print(
+        "Preparing the day with endpoints "
+        + ", ".join(f"{code} ({kind})" for kind, code in day.codes.items())
+        + " (API keys, simulators' URLs, routing, the legacy drop folder)...",
+        flush=True,
+    )
     command = _suite.odoo_command("shell", "-d", day.database, "--no-http", "--log-level=warn")
     settings = {
         "mes_url": day.mes_url,
         "wms_url": day.wms_url,
         "drop_folder": str(day.drop_folder),
         "played_parameter": PLAYED_PARAMETER,
+        "codes": day.codes,
     }
     script = f"SETTINGS = {settings!r}\n{PREPARE_SCRIPT.read_text()}"
     result = subprocess.run(command, input=script, capture_output=True, text=True, check=False)
     for line in result.stdout.splitlines():
         if line.startswith("DEMO_DAY "):
-            return json.loads(line.removeprefix("DEMO_DAY "))
+            state = json.loads(line.removeprefix("DEMO_DAY "))
+            for note in state["notes"]:
+                print(f"  {note}", flush=True)
+            return state
     raise RuntimeError(f"odoo shell could not prepare the day:\n{result.stderr[-3000:]}")
 
 
 def start_children(day, odoo_command):
     """The MES and WMS simulators and Odoo, each in its own session (Ctrl+C stops them once)."""
     day.children["MES simulator"] = demo_plant.start_simulator(
-        day.mes_url, day.odoo_url, day.state["mes"]["key"]
+        day.mes_url, day.odoo_url, day.codes["mes"], day.state["mes"]["key"]
     )
     day.children["WMS simulator"] = demo_wms.start_simulator(
-        day.wms_url, day.odoo_url, day.state["wms"]["key"]
+        day.wms_url, day.odoo_url, day.codes["wms"], day.state["wms"]["key"]
     )
     day.children["Odoo"] = subprocess.Popen(odoo_command, start_new_session=True)
     day.legacy.start()
@@ -223,12 +253,13 @@ def _stop(_signum, _frame):
     raise KeyboardInterrupt
 
 
-def play(database, http_port, odoo_command, speed=1.0, last_step=5, serve=True):
-    """Play the day's steps not played yet up to ``last_step``, then serve until Ctrl+C
-    (``serve``) or return 0 when every step played succeeded, else 1."""
+def play(database, http_port, odoo_command, codes, speed=1.0, last_step=5, serve=True):
+    """Play the day's steps not played yet up to ``last_step`` against the endpoints ``codes``
+    (``{kind: code}``), then serve until Ctrl+C (``serve``) or return 0 when every step played
+    succeeded, else 1."""
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
-    day = Day(database, f"http://127.0.0.1:{http_port}", speed, {})
+    day = Day(database, f"http://127.0.0.1:{http_port}", codes, speed, {})
     ok = True
     try:
         day.state = prepare(day)
@@ -245,7 +276,7 @@ def play(database, http_port, odoo_command, speed=1.0, last_step=5, serve=True):
             day.summary()
         else:
             ok = play_steps(day, last_step)
-        demo_report.print_try_it(day.odoo_url, day.state["mes"].get("curl_key"))
+        demo_report.print_try_it(day.odoo_url, day.codes["mes"], day.state["mes"].get("curl_key"))
         if serve:
             url = day.odoo_url.replace("127.0.0.1", "localhost") + "/odoo"
             print(f"\nOpen {url} (admin/admin): the Integration overview. Ctrl+C stops.")

@@ -1,10 +1,10 @@
 """Step 2 of the day: the cutover of one flow under a freeze.
 
-A manager freezes the acquired plant's item flow (``PLANT2_ERP`` / ``item``) for its cutover;
-the legacy ERP goes on changing items and their delta extract is loaded: the messages are
-accepted and stored, none is processed (the backlog shows in the summary). After a pause the
-freeze is lifted and the backlog drains in the queue's order (per item, oldest first), which
-the step checks from the messages' done times.
+A manager freezes the acquired plant's item flow (``item`` of the day's legacy ERP endpoint,
+``PLANT2_ERP`` in the demo) for its cutover; the legacy ERP goes on changing items and their
+delta extract is loaded: the messages are accepted and stored, none is processed (the backlog
+shows in the summary). After a pause the freeze is lifted and the backlog drains in the queue's
+order (per item, oldest first), which the step checks from the messages' done times.
 """
 
 import demo_legacy
@@ -16,9 +16,9 @@ def cutover(day):
     """Freeze the item flow, let its backlog pile up, lift the freeze, wait for the drain."""
     first = day.last_id("integration.message") + 1
     freeze_id = day.call(
-        "integration.freeze", "create", [{"name": REASON, "flow_id": day.flows["item"]}]
+        "integration.freeze", "create", [{"name": REASON, "flow_id": day.flow("item")}]
     )
-    day.say(f"freeze set on PLANT2_ERP/item: {REASON!r}")
+    day.say(f"freeze set on {day.codes['legacy_erp']}/item: {REASON!r}")
     load_id = demo_legacy.change_items(day)
     day.wait(lambda: demo_legacy.loads_done(day, [load_id]), 120, "the delta extract's load")
     backlog = day.count("integration.message", pending_domain(day))
@@ -31,7 +31,7 @@ def cutover(day):
     day.wait(lambda: day.settled(("item",), waiting=3), 120, "the item flow")
     drained = day.read(
         "integration.message",
-        [("flow_id", "=", day.flows["item"]), ("id", ">=", first)],
+        [("flow_id", "=", day.flow("item")), ("id", ">=", first)],
         ["id", "done_at", "state"],
     )
     done = sorted((m for m in drained if m["done_at"]), key=lambda m: m["id"])
@@ -42,4 +42,4 @@ def cutover(day):
 
 
 def pending_domain(day):
-    return [("flow_id", "=", day.flows["item"]), ("state", "in", ("pending", "processing"))]
+    return [("flow_id", "=", day.flow("item")), ("state", "in", ("pending", "processing"))]

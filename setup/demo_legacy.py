@@ -2,10 +2,11 @@
 
 The legacy ERP simulator (``legacy_simulator.py``, run in this process on a free port with the
 demo's drop folder as its root) holds the plant's tables (items, partners, BOM lines, open
-orders, a ledger) and writes them as the legacy ERP does: Windows-1252 flat files, ``;``
-between columns, decimal comma. Odoo reads each file through an *initial load* on the
-``PLANT2_ERP`` flow that has the matching flat file format (``legacy_file_formats.xml``; the
-open orders of both kinds through the flow ``sale_order``, their ``KIND`` telling which):
+orders, a ledger) and writes them as the legacy ERP does: Windows-1252 flat files, ``;`` between
+columns, decimal comma. Odoo reads each file through an *initial load* on the flow of the day's
+legacy ERP endpoint (``PLANT2_ERP`` in the demo) that has the matching flat file format
+(``legacy_file_formats.xml``; the open orders of both kinds through the flow ``sale_order``,
+their ``KIND`` telling which):
 
 - step 1 (``load_extract``): eight items and three that look like products Odoo already has
   (the same reference written another way, a very similar name in the same category: they
@@ -47,6 +48,7 @@ ORDERS = [
     ("SO-88002", "SALE", "LC-1004", [("LG-A200", 1, 2450.0), ("LG-P160", 4, 35.0)], "OPEN"),
     ("PO-55001", "PURCHASE", "LC-1001", [("LG-P100", 40, 58.0)], "REL"),
 ]
+EXTRACT_FLOWS = ("item", "partner", "bom", "sale_order")  # the open orders of both kinds
 CHANGED_ITEMS = ("LG-P100", "LG-P110", "LG-P120", "LG-P130", "LG-P140")
 LEDGER = [
     ("1200", "Bank", 48250.0, 0.0),
@@ -113,7 +115,7 @@ def load(day, flow, path):
     load_id = day.call(
         "integration.initial.load",
         "create",
-        [{"name": f"Day 1: {relative}", "flow_id": day.flows[flow], "file_path": relative}],
+        [{"name": f"Day 1: {relative}", "flow_id": day.flow(flow), "file_path": relative}],
     )
     day.call("integration.initial.load", "action_start", [load_id])
     return load_id
@@ -129,6 +131,7 @@ def loads_done(day, load_ids):
 
 def load_extract(day):
     """Step 1: the legacy extract, loaded; possible duplicates wait for a review."""
+    day.require("legacy", EXTRACT_FLOWS)
     files = [
         ("item", extract(day, "items", "item")),
         ("partner", extract(day, "partners", "partner")),
@@ -139,10 +142,9 @@ def load_extract(day):
     folder = day.drop_folder / "initial"
     day.say(f"{len(files)} extracts written into {folder}, each read by an initial load")
     day.wait(lambda: loads_done(day, load_ids), 180, "the legacy extract's initial loads")
-    flows = ("item", "partner", "bom", "sale_order")
-    day.wait(lambda: day.settled(flows, waiting=3), 240, "the legacy extract's messages")
-    for flow in flows:
-        messages = day.read("integration.message", [("flow_id", "=", day.flows[flow])], ["state"])
+    day.wait(lambda: day.settled(EXTRACT_FLOWS, waiting=3), 240, "the legacy extract's messages")
+    for flow in EXTRACT_FLOWS:
+        messages = day.read("integration.message", [("flow_id", "=", day.flow(flow))], ["state"])
         states = sorted({m["state"] for m in messages})
         counted = ", ".join(f"{sum(m['state'] == s for m in messages)} {s}" for s in states)
         day.say(f"{flow:<15} {counted}")
@@ -177,6 +179,7 @@ def ledger_rows(company, period, typo=0.0):
 
 def post_trial_balance(day):
     """Step 5: last month's trial balance, sent unbalanced first, then corrected and posted."""
+    day.require("legacy", ("trial_balance",))
     period = (date.today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     company = day.state["legacy"]["company"]
     for typo, what in ((50.0, "with a typo: unbalanced by 50"), (0.0, "corrected")):
@@ -186,7 +189,7 @@ def post_trial_balance(day):
         day.wait(lambda: day.settled(("trial_balance",)), 120, "the trial balance")
         last = day.read(
             "integration.message",
-            [("flow_id", "=", day.flows["trial_balance"])],
+            [("flow_id", "=", day.flow("trial_balance"))],
             ["state", "exception_id"],
             order="id desc",
             limit=1,

@@ -21,6 +21,7 @@ import _suite
 import requests
 
 SIMULATOR_LOG = _suite.BUILD / "logs" / "demo-mes-simulator.log"
+FLOWS = ("work_order.release", "production.performance", "equipment.event")  # the step's
 
 
 def _iso(moment):
@@ -64,11 +65,11 @@ def plant_runs(batch, spares, speed):
     ]
 
 
-def start_simulator(url, odoo_url, key):
+def start_simulator(url, odoo_url, endpoint, key):
     """The MES simulator as a child process (its own session), its log in SIMULATOR_LOG."""
     port = url.rsplit(":", 1)[1]
     command = [sys.executable, str(_suite.ROOT / "setup" / "mes_simulator.py")]
-    command += ["--port", port, "--odoo-url", odoo_url, "--endpoint", "PLANT1_MES"]
+    command += ["--port", port, "--odoo-url", odoo_url, "--endpoint", endpoint]
     SIMULATOR_LOG.parent.mkdir(parents=True, exist_ok=True)
     with SIMULATOR_LOG.open("a") as log:
         return subprocess.Popen(
@@ -88,6 +89,7 @@ def command(url, name, arguments):
 
 def run(day):
     """Wait for the orders at the MES, report the runs, wait until Odoo applied them."""
+    day.require("mes", FLOWS)
     orders = day.state["mes"]["orders"]
     if set(orders) != {"batch", "spares"}:
         raise RuntimeError("the database has no released gearbox orders for Plant 1's MES")
@@ -115,7 +117,7 @@ def run(day):
         day.say(f"{what:<30} HTTP {statuses} -> {messages[message_id]['state']}")
     work_orders = day.read(
         "integration.mes.work.order",
-        [("name", "in", [batch, spares])],
+        [("name", "in", [batch, spares]), ("endpoint_id.code", "=", day.codes["mes"])],
         ["name", "state", "qty_planned", "qty_produced"],
     )
     for work_order in sorted(work_orders, key=lambda w: w["name"]):

@@ -4,10 +4,12 @@ The day is the demo plant's (its gearbox orders, Plant 2's transfers and product
 extract), so the rehearsal database is a demo database (the suite with its demo data) named
 for the package, ``rehearse_<file name>``. The package is imported into the demo's company
 through the same path as *Configuration packages > Import* (preview, then apply, as admin, an
-Integration Manager): its endpoints, flows, mappings, value maps, routing rules... replace the
-demo's. It must hold one endpoint of each kind the day talks to, with the demo's codes
-(``PLANT1_MES``: mes, ``PLANT2_WMS``: wms, ``PLANT2_ERP``: legacy_erp), which the simulators
-are pointed at with new API keys like the demo's. The import is done once per database.
+Integration Manager): its endpoints, flows, mappings, value maps, routing rules... The day then
+talks to the package's endpoint of each kind it needs (``mes``, ``wms``, ``legacy_erp``), found
+by kind whatever their codes: ``--endpoint kind=CODE`` picks one where a kind has several.
+``endpoint_codes`` makes the ``{kind: code}`` the whole day uses (``DEMO_CODES`` without a
+package); ``demo_prepare.py`` routes the day's orders and transfers to those endpoints. The
+import is done once per database.
 """
 
 import base64
@@ -18,7 +20,8 @@ from pathlib import Path
 
 import _suite
 
-KINDS = {"mes": "PLANT1_MES", "wms": "PLANT2_WMS", "legacy_erp": "PLANT2_ERP"}
+# The demo plant's endpoint of each kind the day talks to: the day's codes without a package.
+DEMO_CODES = {"mes": "PLANT1_MES", "wms": "PLANT2_WMS", "legacy_erp": "PLANT2_ERP"}
 IMPORTED_PARAMETER = "manufacturing_integration.rehearsed_package"
 IMPORT_SCRIPT = """
 import base64, json
@@ -46,24 +49,64 @@ def database_name(path):
     return "rehearse_" + re.sub(r"[^a-z0-9_]+", "_", Path(path).stem.lower()).strip("_")
 
 
-def read_package(path):
-    """The package's bytes, once checked to hold the three endpoints the day needs; exits
-    with a clear error otherwise."""
+def parse_choices(values):
+    """``{kind: code}`` of the ``--endpoint kind=CODE`` options; exits with a clear error on
+    a malformed one or an unknown kind."""
+    choices = {}
+    for value in values or ():
+        kind, _sep, code = value.partition("=")
+        kind, code = kind.strip(), code.strip()
+        if kind not in DEMO_CODES or not code:
+            _suite.fail(
+                f"--endpoint {value}: expected KIND=CODE with KIND one of {', '.join(DEMO_CODES)}.",
+                2,
+            )
+        choices[kind] = code
+    return choices
+
+
+def endpoint_codes(path, endpoints, choices):
+    """``{kind: code}``: the package's endpoint of each kind the day talks to, its only one
+    or the one ``choices`` names; exits naming every kind it cannot settle."""
+    problems = []
+    codes = {}
+    for kind in DEMO_CODES:
+        found = [item.get("code") for item in endpoints if item.get("system_type") == kind]
+        chosen = choices.get(kind)
+        if chosen and chosen not in found:
+            listed = ", ".join(found) or "none"
+            problems.append(
+                f"--endpoint {kind}={chosen}: no {kind} endpoint {chosen} (it has: {listed})"
+            )
+        elif chosen or len(found) == 1:
+            codes[kind] = chosen or found[0]
+        elif found:
+            problems.append(
+                f"several {kind} endpoints ({', '.join(found)}): pick one with "
+                f"--endpoint {kind}=CODE"
+            )
+        else:
+            problems.append(f"no {kind} endpoint")
+    if problems:
+        _suite.fail(
+            f"{path} cannot be rehearsed: " + "; ".join(problems) + ". The day talks to one "
+            "endpoint of each kind mes, wms and legacy_erp (system type).",
+            2,
+        )
+    return codes
+
+
+def read_package(path, choices=None):
+    """``(bytes, {kind: code})`` of the package: its bytes and the endpoint of each kind the
+    day talks to (``endpoint_codes``); exits with a clear error otherwise."""
     try:
         raw = Path(path).read_bytes()
         endpoints = json.loads(raw)["sections"]["endpoints"]
-        found = {item.get("system_type"): item.get("code") for item in endpoints}
+        if not all(isinstance(item, dict) for item in endpoints):
+            raise TypeError("an endpoint is not an object")
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         _suite.fail(f"{path} is not a configuration package with endpoints: {error}", 2)
-    missing = [f"{kind} ({code})" for kind, code in KINDS.items() if found.get(kind) != code]
-    if missing:
-        _suite.fail(
-            f"{path} lacks the endpoint(s) the day talks to: {', '.join(missing)}. The package "
-            "must hold one endpoint of each kind mes, wms and legacy_erp, coded PLANT1_MES, "
-            "PLANT2_WMS and PLANT2_ERP (it configures the demo plant's three systems).",
-            2,
-        )
-    return raw
+    return raw, endpoint_codes(path, endpoints, choices or {})
 
 
 def import_package(database, path, raw):

@@ -99,7 +99,7 @@ def print_summary(day):
     print("", flush=True)
 
 
-def curl_command(odoo_url, key):
+def curl_command(odoo_url, endpoint, key):
     """A copy-paste curl call posting one equipment event as the plant's MES would."""
     now = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     payload = {
@@ -113,20 +113,20 @@ def curl_command(odoo_url, key):
     }
     return (
         f"curl -s -w '\\nHTTP %{{http_code}}\\n' -X POST "
-        f"{odoo_url}/integration/v1/PLANT1_MES/equipment.event \\\n"
+        f"{odoo_url}/integration/v1/{endpoint}/equipment.event \\\n"
         f"    -H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' \\\n"
         f"    -d {shlex.quote(json.dumps(payload))}"
     )
 
 
-def print_try_it(odoo_url, key):
-    """The curl call, with a key issued for it at this start."""
+def print_try_it(odoo_url, endpoint, key):
+    """The curl call to the MES ``endpoint``, with a key issued for it at this start."""
     if not key:
         return
     print(
-        "\nSend a message yourself (an API key of PLANT1_MES issued for this run; the next "
+        f"\nSend a message yourself (an API key of {endpoint} issued for this run; the next "
         "start replaces it):\n"
-        f"  {curl_command(odoo_url, key)}\n"
+        f"  {curl_command(odoo_url, endpoint, key)}\n"
         "The answer is 202 with the message's id; the same call again answers 200 with the "
         "same id (a duplicate is never queued twice). The message is in Integration > Messages.",
         flush=True,

@@ -22,13 +22,19 @@ import _suite
 import requests
 
 SIMULATOR_LOG = _suite.BUILD / "logs" / "demo-wms-simulator.log"
+FLOWS = (  # the step's
+    "transfer_order.release",
+    "receipt.confirmation",
+    "shipment.confirmation",
+    "inventory.snapshot",
+)
 
 
-def start_simulator(url, odoo_url, key):
+def start_simulator(url, odoo_url, endpoint, key):
     """The WMS simulator as a child process (its own session), its log in SIMULATOR_LOG."""
     port = url.rsplit(":", 1)[1]
     command = [sys.executable, str(_suite.ROOT / "setup" / "wms_simulator.py")]
-    command += ["--port", port, "--odoo-url", odoo_url, "--endpoint", "PLANT2_WMS"]
+    command += ["--port", port, "--odoo-url", odoo_url, "--endpoint", endpoint]
     command += ["--name", "P2WMS", "--auto-answer"]
     SIMULATOR_LOG.parent.mkdir(parents=True, exist_ok=True)
     with SIMULATOR_LOG.open("a") as log:
@@ -49,6 +55,7 @@ def command(url, name, **arguments):
 
 def run(day):
     """Wait for the transfers at the WMS, confirm them, count and send a snapshot."""
+    day.require("wms", FLOWS)
     transfers = day.state["wms"]["transfers"]
     if set(transfers) != {"receipt", "delivery"}:
         raise RuntimeError("the database has no released Plant 2 transfers for its WMS")
@@ -139,7 +146,7 @@ def run(day):
     def compared():
         runs = day.read(
             "integration.reconciliation.run",
-            [("endpoint_id.code", "=", "PLANT2_WMS"), ("state", "!=", "receiving")],
+            [("endpoint_id.code", "=", day.codes["wms"]), ("state", "!=", "receiving")],
             ["state", "different_count", "missing_odoo_count", "missing_external_count"],
         )
         return runs if runs else None

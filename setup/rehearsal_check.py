@@ -4,7 +4,8 @@ final state asserted by Odoo tests on that database.
 ``run`` plays ``demo.py --speed 20 --exit`` on a new database (the suite with its demo data),
 then runs the umbrella's tests tagged ``rehearsal`` on it (``tests/test_rehearsal.py``:
 quantities, exception cards, reconciliation, posted entry, nothing duplicated, and the README's
-two screenshots, written into ``readme/images/``). The day counts as one test of its own.
+two screenshots, taken and checked on every run but written into ``readme/images/`` only with
+``readme_images``). The day counts as one test of its own.
 Called by ``test.py`` after the whole suite, or alone with ``test.py --rehearsal``.
 """
 
@@ -17,6 +18,7 @@ import _suite
 
 SPEED = 20
 IMAGES = _suite.ROOT / "readme" / "images"
+IMAGES_ENV = "INTEGRATION_README_IMAGES"  # read by the tests' browser_capture.save
 
 
 def play(database, log_path):
@@ -33,8 +35,9 @@ def play(database, log_path):
         return process.wait() == 0
 
 
-def run(run_odoo, keep=False):
-    """Play and check the rehearsal; (passed, failed). ``run_odoo`` is ``test.py``'s."""
+def run(run_odoo, keep=False, readme_images=False):
+    """Play and check the rehearsal; (passed, failed). ``run_odoo`` is ``test.py``'s;
+    ``readme_images`` writes the screenshots over the README's."""
     database = f"mi_rehearsal_{time.strftime('%Y%m%d_%H%M%S')}_{os.getpid()}"
     logs = _suite.BUILD / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -43,7 +46,10 @@ def run(run_odoo, keep=False):
     try:
         played = play(database, logs / f"{database}-day.log")
         print(f"The day {'played' if played else 'FAILED'} in {time.monotonic() - started:.0f} s")
-        os.environ["INTEGRATION_README_IMAGES"] = str(IMAGES)
+        if readme_images:
+            os.environ[IMAGES_ENV] = str(IMAGES)
+        else:
+            os.environ.pop(IMAGES_ENV, None)  # a developer's checkout stays clean
         code, report, _skipped = run_odoo(database, "rehearsal", logs / f"{database}.log", False)
     finally:
         if not keep:

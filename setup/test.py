@@ -5,7 +5,8 @@ Installs every suite addon with ``--test-enable`` (at_install and post_install t
 suite's addons only), keeps the full server log under ``.build/logs/``, echoes warnings, errors
 and test lines, and takes the counts from Odoo's own closing test report. The whole suite (no
 ``--tags``) then runs the merger-day rehearsal check (``rehearsal_check.py``), whose counts are
-added to the closing line; ``--rehearsal`` runs that check alone. Exits non-zero on any failure
+added to the closing line; ``--rehearsal`` runs that check alone, ``--readme-images`` lets it
+write its screenshots over the README's (``readme/images/``). Exits non-zero on any failure
 or error, when no test ran, or when the server could not start.
 """
 
@@ -40,6 +41,11 @@ def parse_args():
     )
     parser.add_argument(
         "--rehearsal", action="store_true", help="run the merger-day rehearsal check alone"
+    )
+    parser.add_argument(
+        "--readme-images",
+        action="store_true",
+        help="the rehearsal check writes its screenshots into readme/images/",
     )
     return parser.parse_args()
 
@@ -95,7 +101,9 @@ def main():
     _suite.ensure_requirements()
     _suite.require_postgres()
     if args.rehearsal:
-        passed, failed = rehearsal_check.run(run_odoo, keep=args.keep)
+        passed, failed = rehearsal_check.run(
+            run_odoo, keep=args.keep, readme_images=args.readme_images
+        )
         print(closing(passed, failed, 0))
         return 1 if failed or not passed else 0
     _suite.require_rabbitmq(required=args.tags is None)  # for the AMQP transport's tests
@@ -114,7 +122,9 @@ def main():
             subprocess.run(["dropdb", "--if-exists", database], check=False)
     passed, failed, skipped, total = counts(code, report, skipped, log_path)
     if args.tags is None:
-        rehearsal_passed, rehearsal_failed = rehearsal_check.run(run_odoo, keep=args.keep)
+        rehearsal_passed, rehearsal_failed = rehearsal_check.run(
+            run_odoo, keep=args.keep, readme_images=args.readme_images
+        )
         print(f"Merger-day rehearsal: {closing(rehearsal_passed, rehearsal_failed, 0)}")
         passed, failed = passed + rehearsal_passed, failed + rehearsal_failed
     print(closing(passed, failed, skipped))
