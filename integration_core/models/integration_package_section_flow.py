@@ -2,9 +2,28 @@
 
 from odoo import models
 
+# How an inbound flow reads its source (file format, pull settings, payload mapping); not the
+# watermark, pause or last result, which are the flow's operation here.
+SOURCE_FIELDS = (
+    "file_format_id",
+    "pull_path",
+    "pull_page_size",
+    "pull_overlap_seconds",
+    "pull_since_param",
+    "pull_items_key",
+    "pull_id_key",
+    "pull_updated_key",
+    "pull_domain",
+    "pull_fields",
+    "pull_lines_field",
+    "pull_line_fields",
+    "payload_map",
+)
+
 
 class IntegrationPackageSectionFlow(models.AbstractModel):
-    """Flows by endpoint code and flow code, with their settings; never their state.
+    """Flows by endpoint code and flow code, with their settings (including how they read a
+    source and their reconciler); never their state or where a pull has got to.
 
     A new flow arrives as a draft, to be approved and activated there. A changed flow that is
     still a draft is updated. A changed flow that is approved, active or retired keeps running
@@ -44,6 +63,9 @@ class IntegrationPackageSectionFlow(models.AbstractModel):
             "retention_days",
             "description",
             "runbook",
+            "reconciler",
+            "reconcile_interval_hours",
+            *SOURCE_FIELDS,
         ]
 
     def _package_records(self, scope):

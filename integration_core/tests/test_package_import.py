@@ -159,6 +159,38 @@ class TestPackageImport(PackageCase):
         items.with_user(self.manager).action_approve()
         self.assertEqual(items.mapping_id, mapping)
 
+    def test_how_a_flow_reads_its_source_travels_with_it(self):
+        """A flow pulling a REST source arrives with its pull settings and payload mapping;
+        where the pull had got to (watermark, last result) stays with its database."""
+        spec = {"lines": [{"source": "ITEMNO", "target": "code", "transforms": ["strip"]}]}
+        self.config["items"].sudo().write(
+            {
+                "pull_path": "/items",
+                "pull_id_key": "ITEMNO",
+                "pull_updated_key": "UPDATED_AT",
+                "pull_page_size": 250,
+                "payload_map": json.dumps(spec),
+                "pull_watermark": "2026-12-01T00:00:00Z",
+            }
+        )
+        [item] = [
+            flow
+            for flow in self.document(self.export())["sections"]["flows"]
+            if flow["code"] == "item.master"
+        ]
+        self.assertEqual((item["pull_path"], item["pull_page_size"]), ("/items", 250))
+        self.assertNotIn("pull_watermark", item)
+        self.importer(self.renamed(self.export()), company=self.plant_2).action_apply()
+        imported = self.env["integration.flow"].search(
+            [("code", "=", "item.master"), ("company_id", "=", self.plant_2.id)]
+        )
+        self.assertEqual(
+            (imported.pull_path, imported.pull_id_key, imported.pull_updated_key),
+            ("/items", "ITEMNO", "UPDATED_AT"),
+        )
+        self.assertEqual(json.loads(imported.payload_map), spec)
+        self.assertFalse(imported.pull_watermark)
+
     def test_the_import_is_recorded(self):
         raw = self.renamed(self.export())
         wizard = self.importer(raw, company=self.plant_2)
