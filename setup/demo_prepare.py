@@ -221,16 +221,16 @@ def mes_state():
 
 
 def set_reconcilers(endpoint):
-    """Give the WMS flows the reconciler the connector ships where they have none (a
-    configuration package does not carry it), with a note."""
+    """Give the WMS flows the reconciler the connector ships where they have none (a package
+    exported before flows carried their reconciler), with a note."""
     flows = env["integration.flow"].search([("endpoint_id", "=", endpoint.id)])
     for flow in flows:
         reconciler = WMS_RECONCILERS.get(flow.code)
         if reconciler and not flow.reconciler:
             flow.reconciler = reconciler
             NOTES.append(
-                f"Flow {endpoint.code}/{flow.code} had no reconciler (a configuration package "
-                f"does not carry it): set to {reconciler}, the WMS connector's."
+                f"Flow {endpoint.code}/{flow.code} had no reconciler (the package did not "
+                f"carry one): set to {reconciler}, the WMS connector's."
             )
 
 

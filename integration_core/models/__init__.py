@@ -60,6 +60,7 @@ from . import integration_reconciliation_engine
 from . import integration_reconciliation_cards
 from . import integration_package_section
 from . import integration_package_section_watcher
+from . import integration_package_section_rule
 from . import integration_package_section_endpoint
 from . import integration_package_section_flow
 from . import integration_package_section_mapping

@@ -9,3 +9,4 @@ from . import integration_wms_csv_payload
 from . import integration_handler_wms_receipt
 from . import integration_handler_wms_shipment
 from . import integration_handler_wms_adjustment
+from . import integration_package_section_wms_route

@@ -9,3 +9,4 @@ from . import test_e2e_http
 from . import test_e2e_transports
 from . import test_screens
 from . import test_flat_file
+from . import test_package_routes
