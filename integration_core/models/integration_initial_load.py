@@ -14,6 +14,7 @@ from pathlib import Path
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..lib import filedrop, flat_file
 from ..lib.errors import PermanentError
@@ -86,6 +87,35 @@ class IntegrationInitialLoad(models.Model):
     started_at = fields.Datetime(string="Started", readonly=True, copy=False)
     finished_at = fields.Datetime(string="Finished", readonly=True, copy=False)
     error = fields.Text(readonly=True, copy=False)
+    # What became of the load's messages, read when shown (see _outcome).
+    applied_count = fields.Integer(
+        string="Applied", compute="_compute_outcome", help="Messages of the load applied."
+    )
+    created_count = fields.Integer(
+        string="Records created",
+        compute="_compute_outcome",
+        help="Odoo records the load's messages created: they did not exist when it started.",
+    )
+    linked_count = fields.Integer(
+        string="Existing records linked or updated",
+        compute="_compute_outcome",
+        help="Odoo records that existed before the load, which its messages linked (a "
+        "cross-reference) or updated.",
+    )
+    waiting_count = fields.Integer(
+        string="Waiting",
+        compute="_compute_outcome",
+        help="Messages waiting for a person's review (a possible duplicate) or for master "
+        "data not there yet: see Exceptions and the connector's review screens.",
+    )
+    failed_count = fields.Integer(
+        string="Failed when applied",
+        compute="_compute_outcome",
+        help="Messages refused by their handler: each has an exception card.",
+    )
+    queued_count = fields.Integer(
+        string="Still queued", compute="_compute_outcome", help="Messages not worked yet."
+    )
 
     _sql_constraints = [
         ("batch_rows_positive", "check(batch_rows > 0)", "Rows per batch must be positive."),
@@ -103,6 +133,62 @@ class IntegrationInitialLoad(models.Model):
             else:
                 load.progress = 0.0
 
+    @api.depends("checksum", "state")
+    def _compute_outcome(self):
+        for load in self:
+            outcome = load._outcome() if load.checksum and load.started_at else {}
+            load.applied_count = outcome.get("done", 0)
+            load.waiting_count = outcome.get("waiting", 0)
+            load.failed_count = outcome.get("failed", 0)
+            load.queued_count = outcome.get("pending", 0) + outcome.get("processing", 0)
+            load.created_count = outcome.get("created", 0)
+            load.linked_count = outcome.get("linked", 0)
+
+    def _outcome(self):
+        """Messages of the load by state (those whose idempotency key names its file), and
+        the records they affected: created when made after the load started, else linked."""
+        self.ensure_one()
+        mine = SQL(
+            "m.flow_id = %s AND m.direction = 'inbound' AND m.idempotency_key LIKE %s",
+            self.flow_id.id,
+            f"{flat_inbound.message_key(self.checksum, '')}%",
+        )
+        self.env.cr.execute(
+            SQL("SELECT m.state, count(*) FROM integration_message m WHERE %s GROUP BY 1", mine)
+        )
+        outcome = dict(self.env.cr.fetchall())
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT e.res_model FROM integration_message_effect e"
+                " JOIN integration_message m ON m.id = e.message_id WHERE %s",
+                mine,
+            )
+        )
+        outcome["created"] = outcome["linked"] = 0
+        for (model,) in self.env.cr.fetchall():
+            if model not in self.env:
+                continue
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT count(*) FILTER (WHERE r.create_date >= %(start)s),
+                           count(*) FILTER (WHERE r.create_date < %(start)s)
+                      FROM %(table)s r
+                     WHERE r.id IN (SELECT e.res_id FROM integration_message_effect e
+                                      JOIN integration_message m ON m.id = e.message_id
+                                     WHERE e.res_model = %(model)s AND %(mine)s)
+                    """,
+                    start=self.started_at,
+                    table=SQL.identifier(self.env[model]._table),
+                    model=model,
+                    mine=mine,
+                )
+            )
+            created, linked = self.env.cr.fetchone()
+            outcome["created"] += created
+            outcome["linked"] += linked
+        return outcome
+
     # ------------------------------------------------------------------ actions
     def action_start(self):
         """Managers: start (or restart after a failure) the load from its checkpoint."""
@@ -116,7 +202,7 @@ class IntegrationInitialLoad(models.Model):
                 raise UserError(_("Flow %s is not active.", load.flow_id.code))
             values = {"state": "running", "error": False}
             if not load.checksum:
-                values.update(load._file_identity(), started_at=fields.Datetime.now())
+                values.update(load._file_identity(), started_at=self.env.cr.now())
             load.write(values)
         self.env.ref("integration_core.ir_cron_initial_load").sudo()._trigger()
         return True

@@ -197,6 +197,16 @@ class TestLegacyFileSource(LegacySourceCase):
 
     def test_an_interrupted_initial_load_of_items_creates_nothing_twice(self):
         rows = [item_row(f"L-{n:04d}", f"Teil {n}", f"Gruppe {n}") for n in range(1, 13)]
+        # Odoo already has the third item (same barcode): the load links it.
+        rows[2]["EAN"] = "4000000000031"
+        known = self.env["product.product"].create(
+            {"name": "Part three", "barcode": "4000000000031", "default_code": "P3"}
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE product_product SET create_date = now() - interval '1 day' WHERE id = %s",
+            [known.id],
+        )
         path = self.legacy.write_extract(self.root, "items", rows, "item-full", subfolder="initial")
         load = self.env["integration.initial.load"].create(
             {"flow_id": self.item_flow.id, "file_path": f"initial/{path.name}", "batch_rows": 5}
@@ -219,7 +229,16 @@ class TestLegacyFileSource(LegacySourceCase):
         self.assertEqual(len(messages), 12)
         self.assertEqual(set(messages.mapped("state")), {"done"})
         products = self.env["product.product"].search([("default_code", "=like", "L-%")])
-        self.assertEqual(len(products), 12)
+        self.assertEqual(len(products), 12, "eleven made, the known one linked (and updated)")
+        self.assertIn(known, products)
+        self.assertEqual(self.product(self.file_endpoint, "L-0003"), known)
+        # The load's summary: what its rows became once the queue applied them.
+        load.invalidate_recordset()
+        self.assertEqual(
+            (load.messages_created, load.refused_count, load.applied_count), (12, 0, 12)
+        )
+        self.assertEqual((load.created_count, load.linked_count), (11, 1))
+        self.assertEqual((load.waiting_count, load.failed_count, load.queued_count), (0, 0, 0))
 
 
 @tagged("post_install", "-at_install")
