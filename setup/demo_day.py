@@ -35,6 +35,7 @@ import demo_freeze
 import demo_legacy
 import demo_plant
 import demo_report
+import demo_simulators
 import demo_wms
 import legacy_simulator
 import requests
@@ -198,11 +199,16 @@ def prepare(day):
 
 def start_children(day, odoo_command):
     """The MES and WMS simulators and Odoo, each in its own session (Ctrl+C stops them once)."""
-    day.children["MES simulator"] = demo_plant.start_simulator(
-        day.mes_url, day.odoo_url, day.codes["mes"], day.state["mes"]["key"]
+    day.children["MES simulator"] = demo_simulators.start(
+        "mes", day.mes_url, day.odoo_url, day.codes["mes"], day.state["mes"]["key"]
     )
-    day.children["WMS simulator"] = demo_wms.start_simulator(
-        day.wms_url, day.odoo_url, day.codes["wms"], day.state["wms"]["key"]
+    day.children["WMS simulator"] = demo_simulators.start(
+        "wms",
+        day.wms_url,
+        day.odoo_url,
+        day.codes["wms"],
+        day.state["wms"]["key"],
+        extra=("--name", "P2WMS", "--auto-answer"),
     )
     day.children["Odoo"] = subprocess.Popen(odoo_command, start_new_session=True)
     day.legacy.start()

@@ -12,15 +12,11 @@ would report:
   whole (over-production), a failed message with an exception card.
 """
 
-import os
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 
-import _suite
+import demo_simulators
 import requests
 
-SIMULATOR_LOG = _suite.BUILD / "logs" / "demo-mes-simulator.log"
 FLOWS = ("work_order.release", "production.performance", "equipment.event")  # the step's
 
 
@@ -65,28 +61,6 @@ def plant_runs(batch, spares, speed):
     ]
 
 
-def start_simulator(url, odoo_url, endpoint, key):
-    """The MES simulator as a child process (its own session), its log in SIMULATOR_LOG."""
-    port = url.rsplit(":", 1)[1]
-    command = [sys.executable, str(_suite.ROOT / "setup" / "mes_simulator.py")]
-    command += ["--port", port, "--odoo-url", odoo_url, "--endpoint", endpoint]
-    SIMULATOR_LOG.parent.mkdir(parents=True, exist_ok=True)
-    with SIMULATOR_LOG.open("a") as log:
-        return subprocess.Popen(
-            command,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "MES_SIMULATOR_API_KEY": key},
-            start_new_session=True,
-        )
-
-
-def command(url, name, arguments):
-    response = requests.post(f"{url}/commands/{name}", json=arguments, timeout=120)
-    response.raise_for_status()
-    return response.json()
-
-
 def run(day):
     """Wait for the orders at the MES, report the runs, wait until Odoo applied them."""
     day.require("mes", FLOWS)
@@ -103,7 +77,7 @@ def run(day):
     day.wait(arrived, 240, "the work orders' arrival at the MES")
     sent = []
     for what, name, arguments in plant_runs(batch, spares, day.speed):
-        answer = command(day.mes_url, name, arguments)
+        answer = demo_simulators.command(day.mes_url, name, arguments)
         for delivery in answer if isinstance(answer, list) else [answer]:
             statuses = [reply["status"] for reply in delivery.get("replies", [])] or ["held"]
             sent.append((what, delivery["message"]["message_id"], statuses))

@@ -13,44 +13,17 @@ commanded as the warehouse would:
   Integration > Reconciliation.
 """
 
-import os
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 
-import _suite
+import demo_simulators
 import requests
 
-SIMULATOR_LOG = _suite.BUILD / "logs" / "demo-wms-simulator.log"
 FLOWS = (  # the step's
     "transfer_order.release",
     "receipt.confirmation",
     "shipment.confirmation",
     "inventory.snapshot",
 )
-
-
-def start_simulator(url, odoo_url, endpoint, key):
-    """The WMS simulator as a child process (its own session), its log in SIMULATOR_LOG."""
-    port = url.rsplit(":", 1)[1]
-    command = [sys.executable, str(_suite.ROOT / "setup" / "wms_simulator.py")]
-    command += ["--port", port, "--odoo-url", odoo_url, "--endpoint", endpoint]
-    command += ["--name", "P2WMS", "--auto-answer"]
-    SIMULATOR_LOG.parent.mkdir(parents=True, exist_ok=True)
-    with SIMULATOR_LOG.open("a") as log:
-        return subprocess.Popen(
-            command,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "WMS_SIMULATOR_API_KEY": key},
-            start_new_session=True,
-        )
-
-
-def command(url, name, **arguments):
-    response = requests.post(f"{url}/commands/{name}", json=arguments, timeout=120)
-    response.raise_for_status()
-    return response.json()
 
 
 def run(day):
@@ -72,7 +45,7 @@ def run(day):
     stock = orders[delivery]["source_location"]
     expiry = (datetime.now(timezone.utc) + timedelta(days=365)).date().isoformat()
     sent = [
-        command(
+        demo_simulators.command(
             url,
             "receive",
             transfer=receipt,
@@ -86,7 +59,7 @@ def run(day):
             ],
             times=2,
         ),
-        command(
+        demo_simulators.command(
             url,
             "receive",
             transfer=receipt,
@@ -104,7 +77,7 @@ def run(day):
             ],
             closed=True,
         ),
-        command(
+        demo_simulators.command(
             url,
             "ship",
             transfer=delivery,
@@ -140,8 +113,10 @@ def run(day):
         ("SEAL-20", stock, 20, "SEAL-L200"),
         ("FILM-500", "P2-DAMAGED", 2, None),
     ):
-        command(url, "count", product=product, location=location, quantity=quantity, lot=lot)
-    command(url, "snapshot", warehouse="P2")
+        demo_simulators.command(
+            url, "count", product=product, location=location, quantity=quantity, lot=lot
+        )
+    demo_simulators.command(url, "snapshot", warehouse="P2")
 
     def compared():
         runs = day.read(
